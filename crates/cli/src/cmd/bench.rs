@@ -1,0 +1,281 @@
+//! `nooluur bench`: the performance figures of BENCHMARKS.md, measured on this machine.
+//!
+//! Every run prints the command's parameters with its figures so a reader can repeat it.
+
+use std::path::PathBuf;
+use std::process::Command as Process;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand};
+use nooluur_app::{capture, orgs, query};
+use nooluur_store::{CaptureMode, PageRequest, Role};
+
+use super::db::{DbArgs, explain};
+use super::synth;
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Event hash IDs of one synthetic document, optionally side by side with the reference.
+    Hash(HashBench),
+    /// End-to-end capture (decode, validate, hash, store) into a store.
+    Capture(CaptureBench),
+    /// Query latency of MATCH_epc and EQ_bizLocation on a store filled to a given size.
+    Query(QueryBench),
+    /// Provenance read latency for the garments of a captured simulated season.
+    Provenance(super::bench_provenance::ProvenanceBench),
+}
+
+#[derive(Debug, Args)]
+pub struct HashBench {
+    #[arg(long, default_value_t = 10_000)]
+    events: usize,
+    /// Also time the reference generator on the same document (path of
+    /// `../shared/tools/epcis-hash-oracle` or any command taking the file as argument).
+    #[arg(long)]
+    reference: Option<PathBuf>,
+    /// Where to write the document (kept for inspection); default a temporary file.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CaptureBench {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Events to capture in all.
+    #[arg(long, default_value_t = 200_000)]
+    events: usize,
+    /// Events per document.
+    #[arg(long, default_value_t = 10_000)]
+    batch: usize,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct QueryBench {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Fill the store up to this many events first (synthetic documents of 10,000 events).
+    #[arg(long, default_value_t = 1_000_000)]
+    events: usize,
+    /// Queries of each kind to time.
+    #[arg(long, default_value_t = 200)]
+    queries: usize,
+}
+
+pub async fn run(cmd: BenchCommand) -> Result<()> {
+    match cmd {
+        BenchCommand::Hash(b) => hash(b),
+        BenchCommand::Capture(b) => capture_bench(b).await,
+        BenchCommand::Query(b) => query_bench(b).await,
+        BenchCommand::Provenance(b) => super::bench_provenance::run(b).await,
+    }
+}
+
+fn hash(b: HashBench) -> Result<()> {
+    let doc = synth::document(b.events, 1, 0);
+    let path = match &b.out {
+        Some(p) => p.clone(),
+        None => std::env::temp_dir().join(format!("nooluur-bench-hash-{}.jsonld", b.events)),
+    };
+    std::fs::write(&path, &doc).with_context(|| format!("cannot write {}", path.display()))?;
+    let bytes = doc.into_bytes();
+    // Warm up, then take the best of several runs: the figure of interest is the code's speed,
+    // not the machine's noise.
+    let mut best = Duration::MAX;
+    let mut n = 0;
+    for _ in 0..7 {
+        let t = Instant::now();
+        n = epcis::hash::hash_document(&bytes)?.len();
+        best = best.min(t.elapsed());
+    }
+    if n != b.events {
+        bail!("hashed {n} events of {}", b.events);
+    }
+    let ours = best.as_secs_f64();
+    println!(
+        "nooluur hash: {} events in {:.1} ms ({:.0} events/s), document {}",
+        n,
+        ours * 1e3,
+        n as f64 / ours,
+        path.display()
+    );
+    if let Some(reference) = &b.reference {
+        let t = Instant::now();
+        let out = Process::new(reference)
+            .arg(&path)
+            .output()
+            .with_context(|| format!("cannot run {}", reference.display()))?;
+        let theirs = t.elapsed().as_secs_f64();
+        if !out.status.success() {
+            bail!(
+                "the reference failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let text = String::from_utf8_lossy(&out.stdout);
+        let reference_ids: Vec<&str> = text.lines().filter(|l| l.starts_with("ni:///")).collect();
+        let our_ids = epcis::hash::hash_document(&bytes)?;
+        let same = reference_ids.len() == our_ids.len()
+            && reference_ids.iter().zip(&our_ids).all(|(a, b)| a == b);
+        println!(
+            "reference:    {} events in {:.1} s ({:.0} events/s, whole process); identical IDs: {}",
+            reference_ids.len(),
+            theirs,
+            reference_ids.len() as f64 / theirs,
+            same
+        );
+        println!("speed-up:     {:.0}×", theirs / ours);
+        if !same {
+            bail!("the hash IDs differ from the reference");
+        }
+    }
+    Ok(())
+}
+
+async fn bench_principal(app: &nooluur_app::App) -> Result<nooluur_app::auth::Principal> {
+    const NAME: &str = "bench-processor";
+    if orgs::principal(app, NAME).await.is_err() {
+        orgs::add(app, NAME, Role::Processor, &[])
+            .await
+            .map_err(explain)?;
+    }
+    orgs::principal(app, NAME).await.map_err(explain)
+}
+
+/// Captures `events` synthetic events in documents of `batch`, continuing after what the
+/// store holds so repeated runs add new events. Returns (events, seconds).
+/// Documents prepared while the store writes (see `capture::capture_many`).
+pub const PARALLEL: usize = 2;
+
+async fn fill(
+    app: &nooluur_app::App,
+    principal: &nooluur_app::auth::Principal,
+    events: usize,
+    batch: usize,
+    seed: u64,
+) -> Result<(usize, f64)> {
+    let start = app
+        .store
+        .count_events()
+        .await
+        .map_err(|e| anyhow::anyhow!(e))? as u64;
+    // Documents are made before the clock starts: the figure is the repository's, not the
+    // generator's.
+    let mut docs = Vec::new();
+    let mut made = 0usize;
+    while made < events {
+        let n = batch.min(events - made);
+        let offset = start + made as u64;
+        docs.push(synth::document(n, seed ^ offset, offset).into_bytes());
+        made += n;
+    }
+    let started = Instant::now();
+    let mut done = 0usize;
+    let mut failure = None;
+    capture::capture_many(
+        app,
+        principal,
+        docs,
+        CaptureMode::Atomic,
+        PARALLEL,
+        |_, outcome| match outcome {
+            Ok(report) => {
+                done += report.event_ids.len();
+                true
+            }
+            Err(e) => {
+                failure = Some(e);
+                false
+            }
+        },
+    )
+    .await
+    .map_err(explain)?;
+    if let Some(e) = failure {
+        return Err(explain(e));
+    }
+    Ok((done, started.elapsed().as_secs_f64()))
+}
+
+async fn capture_bench(b: CaptureBench) -> Result<()> {
+    let app = b.db.open().await?;
+    let principal = bench_principal(&app).await?;
+    let before = app
+        .store
+        .count_events()
+        .await
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let (n, secs) = fill(&app, &principal, b.events, b.batch, b.seed).await?;
+    println!(
+        "capture into {:?}: {n} events in documents of {} in {secs:.2} s = {:.0} events/s (store held {before} events before)",
+        app.store.backend(),
+        b.batch,
+        n as f64 / secs
+    );
+    Ok(())
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[i].as_secs_f64() * 1e3
+}
+
+async fn query_bench(b: QueryBench) -> Result<()> {
+    let app = b.db.open().await?;
+    let principal = bench_principal(&app).await?;
+    let have = app
+        .store
+        .count_events()
+        .await
+        .map_err(|e| anyhow::anyhow!(e))? as usize;
+    if have < b.events {
+        let (n, secs) = fill(&app, &principal, b.events - have, 10_000, 7).await?;
+        eprintln!("filled {n} events in {secs:.1} s");
+    }
+    let total = app
+        .store
+        .count_events()
+        .await
+        .map_err(|e| anyhow::anyhow!(e))? as u64;
+    let mut rng = synth::Rng::new(42);
+    let page = PageRequest {
+        per_page: Some(100),
+        token: None,
+    };
+    for kind in ["MATCH_epc", "EQ_bizLocation"] {
+        let mut times = Vec::with_capacity(b.queries);
+        let mut found = 0usize;
+        for _ in 0..b.queries {
+            let value = if kind == "MATCH_epc" {
+                // Garment k of a shipping event (every fifth event ships two garments).
+                let k = rng.below(total / 5 + 1) * 5 + 4;
+                format!("urn:epc:id:sgtin:4012345.012345.{}", 2 * k)
+            } else {
+                format!("https://nooluur.example.mn/id/coop/{}", rng.below(400))
+            };
+            let q = query::parse_url_query(&[(kind.to_owned(), value)]).map_err(explain)?;
+            let t = Instant::now();
+            let page = query::events(&app, &principal, &q, &page)
+                .await
+                .map_err(explain)?;
+            times.push(t.elapsed());
+            found += page.items.len();
+        }
+        times.sort();
+        println!(
+            "{kind} on {total} events ({:?}, first page of ≤100): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms, {:.1} events per answer",
+            app.store.backend(),
+            percentile(&times, 0.5),
+            percentile(&times, 0.99),
+            percentile(&times, 1.0),
+            found as f64 / b.queries as f64
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,77 @@
+//! Command-line interface: argument parsing and dispatch.
+
+mod bench;
+mod bench_provenance;
+mod db;
+mod provenance;
+mod simulate;
+mod synth;
+mod tools;
+mod verify;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "nooluur",
+    version,
+    about = "Open software for the Mongolian cashmere cluster"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the EPCIS 2.0 REST repository.
+    Serve(db::ServeArgs),
+    /// Manage organisations and their API tokens.
+    #[command(subcommand)]
+    Org(db::OrgCommand),
+    /// Capture EPCIS documents straight into a store.
+    Capture(db::CaptureArgs),
+    /// Measure the performance figures of BENCHMARKS.md.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+    /// Check the stored events against the signed transparency log.
+    Verify(verify::VerifyArgs),
+    /// Print the provenance report of a garment or lot (JSON).
+    Provenance(provenance::ProvenanceArgs),
+    /// Print the events on the path from a garment, lot or case, backward or forward (JSON).
+    Trace(provenance::TraceArgs),
+    /// Write one simulated season of the cashmere cluster as EPCIS documents.
+    Simulate(simulate::SimulateArgs),
+    /// Print the EPCIS event hash ID of every event of a document (JSON-LD or XML), one per line.
+    Hash(tools::HashArgs),
+    /// Print the canonical GS1 Digital Link of each identifier (or the identifier unchanged).
+    Id(tools::IdArgs),
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Hash(args) => tools::hash(args),
+        Command::Id(args) => tools::id(args),
+        Command::Simulate(args) => simulate::simulate(args),
+        command => {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(async move {
+                match command {
+                    Command::Serve(a) => db::serve(a).await,
+                    Command::Org(c) => db::org(c).await,
+                    Command::Capture(a) => db::capture(a).await,
+                    Command::Verify(a) => verify::verify(a).await,
+                    Command::Provenance(a) => provenance::provenance(a).await,
+                    Command::Trace(a) => provenance::trace(a).await,
+                    Command::Bench(b) => bench::run(b).await,
+                    Command::Hash(_) | Command::Id(_) | Command::Simulate(_) => {
+                        unreachable!("handled above")
+                    }
+                }
+            })
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! Storage for nooluur. One trait, [`Store`], two backends: SQLite (embedded default, WAL) and
+//! PostgreSQL (scale-out). Only this crate speaks SQL. The conformance suite in
+//! `tests/conformance.rs` runs the same scenarios against both.
+//!
+//! [`open`] picks the backend by URL: `sqlite://PATH`, `sqlite::memory:` or `postgres://…`,
+//! and brings the schema up to date (migrations per dialect under `migrations/`).
+
+mod common;
+mod cursor;
+mod log;
+mod postgres;
+mod prepare;
+mod provenance;
+pub use prepare::{PreparedBatch, log_entry, prepare_batch};
+pub use provenance::{MemoryLedger, MongoliaCensus, Relation, ledger_config, rejection_reason};
+mod sql;
+mod sqlite;
+pub mod testing;
+mod types;
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+pub use types::*;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use epcis::query::EventQuery;
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Default number of items on a page.
+pub const DEFAULT_PER_PAGE: u32 = 100;
+/// Largest page the store hands out, whatever the request asks for.
+pub const MAX_PER_PAGE: u32 = 10_000;
+/// How long a claimed capture job may stay `running` before another worker may take it over
+/// (the worker that claimed it is presumed dead).
+pub const DEFAULT_JOB_LEASE: chrono::Duration = chrono::Duration::minutes(10);
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// An event with this eventID is already stored (capture answers 409).
+    #[error("an event with eventID {0} already exists")]
+    DuplicateEventId(String),
+    #[error("{what} '{name}' already exists")]
+    AlreadyExists { what: &'static str, name: String },
+    #[error("{what} '{name}' not found")]
+    NotFound { what: &'static str, name: String },
+    #[error("invalid page token")]
+    BadPageToken,
+    #[error("database URL '{0}' is not sqlite://… or postgres://…")]
+    BadUrl(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    /// An event handed to `insert_events` cannot be stored as it is (no parsable eventTime or
+    /// recordTime); `index` is its position in the batch.
+    #[error("event {index} cannot be stored: {message}")]
+    InvalidEvent { index: usize, message: String },
+    /// Event `index` of the batch claims the cashmere profile (`cm:profile`) and breaks it;
+    /// each violation names the field.
+    #[error("event {} does not follow the cashmere profile: {}", index + 1, violations.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Profile {
+        index: usize,
+        violations: Vec<epcis::Violation>,
+    },
+    /// The provenance ledger refused an event (over-consumption, a lot created twice, mass
+    /// balance outside a rejecting band, …); nothing of the batch was stored.
+    #[error("{0}")]
+    Provenance(Box<::provenance::Rejection>),
+    /// The query matches more events than its `maxEventCount` (`QueryTooLargeException`).
+    #[error("the query matches more than {limit} events (maxEventCount)")]
+    QueryTooLarge { limit: u64 },
+}
+
+/// Everything nooluur keeps. Implementations must be safe to use from many tasks and, for
+/// PostgreSQL, from many processes at once.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+
+    // ---- organisations and tokens ----
+    async fn create_org(&self, org: NewOrg) -> Result<Org>;
+    async fn org_by_name(&self, name: &str) -> Result<Option<Org>>;
+    async fn org_by_token_hash(&self, token_hash: &str) -> Result<Option<Org>>;
+    async fn add_token(&self, org: OrgId, token_hash: &str) -> Result<()>;
+    async fn list_orgs(&self) -> Result<Vec<Org>>;
+
+    // ---- events ----
+    /// Inserts events. An eventID is unique per kind: one event and one error declaration may
+    /// share it (the declaration need not follow its event, which may be stored elsewhere).
+    /// `Atomic`: all or none (a duplicate fails the whole batch with `DuplicateEventId`).
+    /// `Proceed`: each event on its own; the report says which failed. Declarations are stored
+    /// and logged, but are not steps of the provenance ledger.
+    async fn insert_events(
+        &self,
+        events: Vec<NewEvent>,
+        mode: CaptureMode,
+    ) -> Result<InsertReport> {
+        self.insert_prepared(prepare_batch(events)?, mode).await
+    }
+    /// [`Store::insert_events`] for a batch already turned into rows ([`prepare_batch`]).
+    async fn insert_prepared(
+        &self,
+        batch: PreparedBatch,
+        mode: CaptureMode,
+    ) -> Result<InsertReport>;
+    /// The events stored under `event_id` that `viewer` may see, in capture order: at most one
+    /// event and one error declaration of it (EPCIS 2.0 §7.4.1.2: a declaration repeats the
+    /// eventID it declares erroneous). Empty when there is none.
+    async fn get_event(&self, event_id: &str, viewer: &Viewer) -> Result<Vec<StoredEvent>>;
+    /// One page of the events matching `query` that `viewer` may see. Without `orderBy` the
+    /// order is capture order (ascending sequence number). `maxEventCount` is checked on the
+    /// first page (`QueryTooLarge`); `eventCountLimit` caps the total over all pages.
+    async fn query_events(
+        &self,
+        query: &EventQuery,
+        viewer: &Viewer,
+        page: &PageRequest,
+    ) -> Result<Page<StoredEvent>>;
+    /// Distinct values behind the top-level resources (`/epcs`, `/bizSteps`, …) visible to the
+    /// viewer, in canonical form (`epcis::id::canonical`, CBV web IRIs), sorted.
+    async fn distinct_values(
+        &self,
+        resource: Resource,
+        viewer: &Viewer,
+        page: &PageRequest,
+    ) -> Result<Page<String>>;
+    /// Events with a sequence number above `after_seq`, in sequence order, at most `limit`,
+    /// whoever may see them (subscriptions filter by query and visibility in memory, then move
+    /// their cursor past the last event returned). Added for `app::subscriptions`.
+    async fn events_after(&self, after_seq: i64, limit: u32) -> Result<Vec<StoredEvent>> {
+        let _ = (after_seq, limit);
+        Err(StoreError::Corrupt(
+            "events_after is not implemented by this backend".into(),
+        ))
+    }
+    // ---- transparency log ----
+    /// Stored log hashes at `indexes` (`tlog` numbering), in that order.
+    async fn log_hashes(&self, indexes: &[u64]) -> Result<Vec<tlog::Hash>>;
+    /// The newest signed checkpoint: (tree size, signed note).
+    async fn latest_checkpoint(&self) -> Result<Option<(u64, String)>>;
+    /// Keeps a signed checkpoint (a size already checkpointed keeps its first note).
+    async fn put_checkpoint(&self, size: u64, note: &str) -> Result<()>;
+    /// The setting `key`, set to `value` first if it has none (the first writer wins, across
+    /// processes).
+    async fn setting_or_insert(&self, key: &str, value: &str) -> Result<String>;
+
+    // ---- provenance (crates/provenance; keys are `provenance::identity` of the id) ----
+    /// A lot of the ledger.
+    async fn lot(&self, key: &str) -> Result<Option<::provenance::LotState>>;
+    /// A stored composition by reference (a lot's or garment's `composition_ref`).
+    async fn composition(&self, reference: &str) -> Result<Option<::provenance::Composition>>;
+    /// A garment made by a knitting event.
+    async fn garment(&self, key: &str) -> Result<Option<::provenance::ledger::Garment>>;
+    /// Findings whose subject is one of `subjects`, in the order they were raised.
+    async fn findings_for(&self, subjects: &[String]) -> Result<Vec<::provenance::Finding>>;
+    /// Edges of the event graph touching `nodes` (one level; see `provenance::trace::Graph`).
+    async fn graph_edges(
+        &self,
+        relation: Relation,
+        nodes: &[String],
+    ) -> Result<Vec<::provenance::trace::Edge>>;
+    /// Creation and observation events of `nodes`, as (node, eventID), in capture order.
+    async fn graph_events(&self, nodes: &[String]) -> Result<Vec<(String, String)>>;
+
+    /// Highest event sequence number stored (0 when empty).
+    async fn max_seq(&self) -> Result<i64>;
+    async fn count_events(&self) -> Result<i64>;
+
+    // ---- capture jobs ----
+    /// Stores an accepted document as a pending job, so nothing accepted is lost if the
+    /// process dies before it is processed.
+    async fn create_capture_job(&self, job: NewCaptureJob) -> Result<CaptureJob>;
+    /// Claims the oldest pending job for processing (SKIP LOCKED on PostgreSQL), or a job left
+    /// `running` for longer than [`DEFAULT_JOB_LEASE`] by a worker that died.
+    async fn claim_capture_job(&self) -> Result<Option<(CaptureJob, Vec<u8>)>>;
+    /// [`Store::claim_capture_job`] at time `now` (the app's clock), taking over jobs claimed
+    /// before `now - lease` that are still running. (The default ignores the times, for
+    /// stores without leases.)
+    async fn claim_capture_job_at(
+        &self,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+    ) -> Result<Option<(CaptureJob, Vec<u8>)>> {
+        let _ = (now, lease);
+        self.claim_capture_job().await
+    }
+    async fn finish_capture_job(&self, id: &str, outcome: CaptureOutcome) -> Result<()>;
+    async fn get_capture_job(&self, id: &str, org: OrgId) -> Result<Option<CaptureJob>>;
+    async fn list_capture_jobs(&self, org: OrgId, page: &PageRequest) -> Result<Page<CaptureJob>>;
+
+    // ---- named queries ----
+    async fn create_named_query(&self, q: NamedQuery) -> Result<()>;
+    async fn get_named_query(&self, name: &str) -> Result<Option<NamedQuery>>;
+    async fn list_named_queries(&self, page: &PageRequest) -> Result<Page<NamedQuery>>;
+    /// Deletes a named query and its subscriptions.
+    async fn delete_named_query(&self, name: &str) -> Result<bool>;
+
+    // ---- subscriptions ----
+    /// `NotFound` when the named query does not exist.
+    async fn create_subscription(&self, s: Subscription) -> Result<()>;
+    async fn get_subscription(&self, id: &str) -> Result<Option<Subscription>>;
+    async fn list_subscriptions(
+        &self,
+        query_name: Option<&str>,
+        page: &PageRequest,
+    ) -> Result<Page<Subscription>>;
+    async fn delete_subscription(&self, id: &str) -> Result<bool>;
+    /// Moves a subscription's cursor from `from` to `to` only if it is still at `from`
+    /// (compare-and-set), so two processes never deliver the same events twice.
+    async fn advance_subscription(&self, id: &str, from: i64, to: i64) -> Result<bool>;
+}
+
+/// Opens the store a URL names and brings its schema up to date: `sqlite://PATH` (the file is
+/// created, and its directory), `sqlite::memory:` (a private in-memory database), or
+/// `postgres://…` / `postgresql://…`.
+pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PgStore::connect(url).await?))
+    } else if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::open(url).await?))
+    } else {
+        Err(StoreError::BadUrl(url.to_owned()))
+    }
+}
+
+/// The URL of the default SQLite database in a data directory (`DIR/nooluur.db`).
+pub fn default_sqlite_url(data_dir: &Path) -> String {
+    format!("sqlite://{}", data_dir.join("nooluur.db").display())
+}

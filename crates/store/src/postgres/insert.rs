@@ -1,0 +1,272 @@
+//! Batch inserts into PostgreSQL: one transaction per batch, sequence numbers from the locked
+//! counter row, rows streamed with `COPY … FROM STDIN` (text format).
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+use sqlx::PgConnection;
+
+use super::PgStore;
+use crate::prepare::{
+    DuplicateKey, Prepared, PreparedBatch, duplicate_or, in_batch_duplicates, numbered,
+    reject_duplicates,
+};
+use crate::{CaptureMode, InsertReport, Result, StoreError};
+
+/// Bytes of COPY data sent per message.
+const COPY_CHUNK: usize = 1 << 20;
+
+pub(super) async fn insert(
+    store: &PgStore,
+    batch: PreparedBatch,
+    mode: CaptureMode,
+) -> Result<InsertReport> {
+    let mut report = InsertReport::default();
+    if batch.is_empty() {
+        return Ok(report);
+    }
+    let PreparedBatch {
+        rows: prepared,
+        prefixes,
+    } = batch;
+    let dups = in_batch_duplicates(&prepared);
+    if let (CaptureMode::Atomic, Some(&i)) = (mode, dups.first()) {
+        return Err(StoreError::DuplicateEventId(prepared[i].event_id.clone()));
+    }
+    let ids: Vec<String> = prepared.iter().map(|p| p.event_id.clone()).collect();
+    let mut tx = store.pool.begin().await?;
+    // The counter row's lock is held to commit: writers queue here, so sequence numbers are
+    // gap-free and become visible in order.
+    let base: i64 = sqlx::query_scalar("SELECT value FROM seq_counter WHERE id = 1 FOR UPDATE")
+        .fetch_one(&mut *tx)
+        .await?;
+    let mut keep = vec![true; prepared.len()];
+    if mode == CaptureMode::Proceed {
+        let existing = existing_ids(&mut tx, &ids).await?;
+        reject_duplicates(&prepared, &dups, &existing, &mut keep, &mut report);
+    }
+    // The provenance ledger, under the write lock: what it reads is what the previous batch
+    // left, and its effects commit with the events.
+    let mut effects = None;
+    if let Some(needs) = crate::provenance::ledger_needs(&prepared, &mut keep, mode, &mut report)? {
+        let view = crate::provenance::postgres::load(&mut tx, &needs).await?;
+        match crate::provenance::apply(&prepared, &mut keep, mode, &view, &mut report) {
+            Ok(e) => effects = Some(e),
+            Err(e) => {
+                drop(tx);
+                let mut conn = store.pool.acquire().await?;
+                let existing = existing_ids(&mut conn, &ids).await?;
+                return Err(duplicate_or(&prepared, &existing, e));
+            }
+        }
+    }
+    let rows = numbered(&prepared, &keep, base);
+    let top = base + rows.len() as i64;
+    let appended = append_log(&mut tx, base, &rows).await?;
+    match write_rows(&mut tx, &rows, &prefixes, top, &appended).await {
+        Ok(()) => {}
+        Err(StoreError::Database(sqlx::Error::Database(db)))
+            if mode == CaptureMode::Atomic && db.is_unique_violation() =>
+        {
+            drop(tx);
+            let mut conn = store.pool.acquire().await?;
+            let existing = existing_ids(&mut conn, &ids).await?;
+            let e = StoreError::Database(sqlx::Error::Database(db));
+            return Err(duplicate_or(&prepared, &existing, e));
+        }
+        Err(e) => return Err(e),
+    }
+    if let Some(effects) = &effects {
+        let seqs = crate::provenance::seqs(&rows);
+        crate::provenance::postgres::write(&mut tx, effects, &seqs).await?;
+    }
+    tx.commit().await?;
+    report.inserted = rows.iter().map(|(seq, _)| *seq).collect();
+    Ok(report)
+}
+
+/// Which (eventID, declared) keys of the events named by `ids` are stored already.
+async fn existing_ids(conn: &mut PgConnection, ids: &[String]) -> Result<HashSet<DuplicateKey>> {
+    let found: Vec<(String, bool)> =
+        sqlx::query_as("SELECT event_id, declared FROM events WHERE event_id = ANY($1)")
+            .bind(ids)
+            .fetch_all(conn)
+            .await?;
+    Ok(found.into_iter().collect())
+}
+
+/// The log rows for this batch: the tree has `base` leaves (one per stored event). Runs under
+/// the seq_counter lock, so appends are sequenced across processes.
+async fn append_log(
+    conn: &mut PgConnection,
+    base: i64,
+    rows: &[(i64, &Prepared)],
+) -> Result<tlog::Appended> {
+    let size = base as u64;
+    let indexes = tlog::Frontier::indexes(size).map_err(crate::log::corrupt)?;
+    let ids: Vec<i64> = indexes.iter().map(|i| *i as i64).collect();
+    let found: Vec<(i64, Vec<u8>)> =
+        sqlx::query_as("SELECT idx, hash FROM tlog_hashes WHERE idx = ANY($1)")
+            .bind(&ids)
+            .fetch_all(&mut *conn)
+            .await?;
+    let frontier = crate::log::in_order(&indexes, found)?;
+    let leaves: Vec<tlog::Hash> = rows.iter().map(|(_, p)| p.leaf).collect();
+    crate::log::append(size, &frontier, &leaves)
+}
+
+async fn write_rows(
+    conn: &mut PgConnection,
+    rows: &[(i64, &Prepared)],
+    prefixes: &[(String, String)],
+    top: i64,
+    appended: &tlog::Appended,
+) -> Result<()> {
+    let idx: Vec<i64> = (0..appended.hashes.len())
+        .map(|i| appended.first_index as i64 + i as i64)
+        .collect();
+    let hashes: Vec<&[u8]> = appended.hashes.iter().map(|h| h.as_slice()).collect();
+    sqlx::query(
+        "INSERT INTO tlog_hashes (idx, hash) SELECT * FROM UNNEST($1::bigint[], $2::bytea[])",
+    )
+    .bind(&idx)
+    .bind(&hashes)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE seq_counter SET value = $1 WHERE id = 1")
+        .bind(top)
+        .execute(&mut *conn)
+        .await?;
+    let mut copy = conn
+        .copy_in_raw(
+            "COPY events (seq, event_id, event_type, event_time, record_time, action, biz_step, \
+             disposition, read_point, biz_location, transformation_id, hash_id, captured_by, \
+             capture_id, body, namespaces, declared) FROM STDIN",
+        )
+        .await?;
+    let mut buf = String::with_capacity(COPY_CHUNK + 4096);
+    for (seq, p) in rows {
+        let _ = write!(buf, "{seq}\t");
+        text(&mut buf, &p.event_id);
+        buf.push('\t');
+        text(&mut buf, &p.event_type);
+        let _ = write!(buf, "\t{}\t{}\t", p.event_time, p.record_time);
+        opt(&mut buf, p.action);
+        for v in [
+            &p.biz_step,
+            &p.disposition,
+            &p.read_point,
+            &p.biz_location,
+            &p.transformation_id,
+        ] {
+            buf.push('\t');
+            opt(&mut buf, v.as_deref());
+        }
+        buf.push('\t');
+        text(&mut buf, &p.hash_id);
+        let _ = write!(buf, "\t{}\t", p.captured_by);
+        opt(&mut buf, p.capture_id.as_deref());
+        buf.push('\t');
+        text(&mut buf, &p.body);
+        buf.push('\t');
+        text(&mut buf, &p.namespaces);
+        buf.push_str(if p.declared { "\tt\n" } else { "\tf\n" });
+        if buf.len() >= COPY_CHUNK {
+            copy.send(std::mem::take(&mut buf).into_bytes()).await?;
+        }
+    }
+    if !buf.is_empty() {
+        copy.send(std::mem::take(&mut buf).into_bytes()).await?;
+    }
+    copy.finish().await?;
+
+    let mut copy = conn
+        .copy_in_raw("COPY event_index (seq, i, k, name, text, num, time) FROM STDIN")
+        .await?;
+    for (seq, p) in rows {
+        for (i, r) in p.rows.iter().enumerate() {
+            let _ = write!(buf, "{seq}\t{i}\t{}\t", r.kind.code());
+            text(&mut buf, &r.name);
+            buf.push('\t');
+            opt(&mut buf, r.text.as_deref());
+            buf.push('\t');
+            match r.num {
+                Some(n) => {
+                    let _ = write!(buf, "{n:e}");
+                }
+                None => buf.push_str("\\N"),
+            }
+            buf.push('\t');
+            match r.time {
+                Some(t) => {
+                    let _ = write!(buf, "{t}");
+                }
+                None => buf.push_str("\\N"),
+            }
+            buf.push('\n');
+        }
+        if buf.len() >= COPY_CHUNK {
+            copy.send(std::mem::take(&mut buf).into_bytes()).await?;
+        }
+    }
+    if !buf.is_empty() {
+        copy.send(buf.into_bytes()).await?;
+    }
+    copy.finish().await?;
+
+    if !prefixes.is_empty() {
+        let (ps, ns): (Vec<&str>, Vec<&str>) = prefixes
+            .iter()
+            .map(|(p, n)| (p.as_str(), n.as_str()))
+            .unzip();
+        sqlx::query(
+            "INSERT INTO ns_prefixes (prefix, ns) SELECT * FROM UNNEST($1::text[], $2::text[]) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(ps)
+        .bind(ns)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A text field in COPY's text format.
+fn text(buf: &mut String, s: &str) {
+    if !s.contains(['\\', '\t', '\n', '\r']) {
+        buf.push_str(s);
+        return;
+    }
+    for c in s.chars() {
+        match c {
+            '\\' => buf.push_str("\\\\"),
+            '\t' => buf.push_str("\\t"),
+            '\n' => buf.push_str("\\n"),
+            '\r' => buf.push_str("\\r"),
+            c => buf.push(c),
+        }
+    }
+}
+
+fn opt(buf: &mut String, s: Option<&str>) {
+    match s {
+        Some(s) => text(buf, s),
+        None => buf.push_str("\\N"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_text_escapes() {
+        let mut b = String::new();
+        text(&mut b, "a\\b\tc\nd\re");
+        assert_eq!(b, "a\\\\b\\tc\\nd\\re");
+        let mut b = String::new();
+        opt(&mut b, None);
+        assert_eq!(b, "\\N");
+        assert_eq!(format!("{:e}", 0.1f64).parse::<f64>().unwrap(), 0.1);
+    }
+}

@@ -1,0 +1,132 @@
+//! The PostgreSQL backend, safe for many processes over one database: event sequence numbers
+//! come from a counter row locked until commit (gap-free and in commit order), capture jobs are
+//! claimed with `FOR UPDATE SKIP LOCKED`, subscription cursors move by compare-and-set.
+
+mod insert;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+
+use crate::common::{JOB_COLUMNS, micros, row_decoders, store_impl};
+use crate::{Backend, CaptureJob, Result, StoreError};
+
+/// The PostgreSQL store.
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects to `postgres://…` and migrates the database (migrations take an advisory
+    /// lock, so several processes may start at once).
+    pub async fn connect(url: &str) -> Result<PgStore> {
+        let opts =
+            PgConnectOptions::from_str(url).map_err(|_| StoreError::BadUrl(url.to_owned()))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(opts)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(PgStore { pool })
+    }
+
+    fn read(&self) -> &PgPool {
+        &self.pool
+    }
+
+    fn write(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Closes the pool (waits for connections to return).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    row_decoders!(PgRow);
+
+    async fn claim_at(
+        &self,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+    ) -> Result<Option<(CaptureJob, Vec<u8>)>> {
+        use sqlx::Row;
+        // SKIP LOCKED: concurrent workers each take a different job instead of queueing on
+        // the same row.
+        let row = sqlx::query(&format!(
+            "UPDATE capture_jobs SET state = 'running', started_at = $1 WHERE n = \
+             (SELECT n FROM capture_jobs WHERE state = 'pending' \
+              OR (state = 'running' AND started_at < $2) ORDER BY n LIMIT 1 \
+              FOR UPDATE SKIP LOCKED) \
+             RETURNING {JOB_COLUMNS}, document"
+        ))
+        .bind(micros(now))
+        .bind(micros(now - lease))
+        .fetch_optional(self.write())
+        .await?;
+        match row {
+            None => Ok(None),
+            Some(r) => Ok(Some((Self::job_row(&r)?, r.try_get("document")?))),
+        }
+    }
+}
+
+store_impl!(PgStore, Backend::Postgres, {
+    async fn insert_prepared(
+        &self,
+        batch: crate::PreparedBatch,
+        mode: crate::CaptureMode,
+    ) -> Result<crate::InsertReport> {
+        insert::insert(self, batch, mode).await
+    }
+
+    async fn lot(&self, key: &str) -> Result<Option<::provenance::LotState>> {
+        let mut c = self.read().acquire().await?;
+        crate::provenance::postgres::lot(&mut c, key).await
+    }
+
+    async fn composition(&self, reference: &str) -> Result<Option<::provenance::Composition>> {
+        let mut c = self.read().acquire().await?;
+        crate::provenance::postgres::composition(&mut c, reference).await
+    }
+
+    async fn garment(&self, key: &str) -> Result<Option<::provenance::ledger::Garment>> {
+        let mut c = self.read().acquire().await?;
+        crate::provenance::postgres::garment(&mut c, key).await
+    }
+
+    async fn findings_for(&self, subjects: &[String]) -> Result<Vec<::provenance::Finding>> {
+        let mut c = self.read().acquire().await?;
+        crate::provenance::postgres::findings_for(&mut c, subjects).await
+    }
+
+    async fn graph_edges(
+        &self,
+        relation: crate::Relation,
+        nodes: &[String],
+    ) -> Result<Vec<::provenance::trace::Edge>> {
+        let mut c = self.read().acquire().await?;
+        crate::provenance::postgres::edges(&mut c, relation, nodes).await
+    }
+
+    async fn graph_events(&self, nodes: &[String]) -> Result<Vec<(String, String)>> {
+        let mut c = self.read().acquire().await?;
+        crate::provenance::postgres::node_events(&mut c, nodes).await
+    }
+
+    async fn claim_capture_job(&self) -> Result<Option<(CaptureJob, Vec<u8>)>> {
+        self.claim_at(Utc::now(), crate::DEFAULT_JOB_LEASE).await
+    }
+
+    async fn claim_capture_job_at(
+        &self,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+    ) -> Result<Option<(CaptureJob, Vec<u8>)>> {
+        self.claim_at(now, lease).await
+    }
+});

@@ -1,0 +1,226 @@
+//! Batch inserts into SQLite: one `BEGIN IMMEDIATE` transaction per batch, multi-row `VALUES`
+//! statements of a fixed size (so sqlx's statement cache reuses them), sequence numbers handed
+//! out from `MAX(seq)` under the write lock (gap-free, in commit order).
+
+use std::collections::HashSet;
+
+use sqlx::{Sqlite, Transaction};
+
+use super::SqliteStore;
+use crate::prepare::{
+    DuplicateKey, Prepared, PreparedBatch, duplicate_or, in_batch_duplicates, numbered,
+    reject_duplicates,
+};
+use crate::{CaptureMode, InsertReport, Result, StoreError};
+
+const EVENT_COLS: &str = "seq, event_id, event_type, event_time, record_time, action, biz_step, \
+    disposition, read_point, biz_location, transformation_id, hash_id, captured_by, capture_id, \
+    body, namespaces, declared";
+const EVENT_NCOLS: usize = 17;
+const EVENT_CHUNK: usize = 1000;
+const INDEX_NCOLS: usize = 7;
+const INDEX_CHUNK: usize = 4000;
+const LOOKUP_CHUNK: usize = 500;
+const LOG_CHUNK: usize = 8000;
+
+pub(super) async fn insert(
+    store: &SqliteStore,
+    batch: PreparedBatch,
+    mode: CaptureMode,
+) -> Result<InsertReport> {
+    let mut report = InsertReport::default();
+    if batch.is_empty() {
+        return Ok(report);
+    }
+    let PreparedBatch {
+        rows: prepared,
+        prefixes,
+    } = batch;
+    let dups = in_batch_duplicates(&prepared);
+    if let (CaptureMode::Atomic, Some(&i)) = (mode, dups.first()) {
+        return Err(StoreError::DuplicateEventId(prepared[i].event_id.clone()));
+    }
+    let mut tx = store.write.begin_with("BEGIN IMMEDIATE").await?;
+    let mut keep = vec![true; prepared.len()];
+    if mode == CaptureMode::Proceed {
+        let existing = existing_ids(&mut tx, &prepared).await?;
+        reject_duplicates(&prepared, &dups, &existing, &mut keep, &mut report);
+    }
+    // The provenance ledger, under the write lock: what it reads is what the previous batch
+    // left, and its effects commit with the events.
+    let mut effects = None;
+    if let Some(needs) = crate::provenance::ledger_needs(&prepared, &mut keep, mode, &mut report)? {
+        let view = crate::provenance::sqlite::load(&mut tx, &needs).await?;
+        match crate::provenance::apply(&prepared, &mut keep, mode, &view, &mut report) {
+            Ok(e) => effects = Some(e),
+            Err(e) => {
+                drop(tx);
+                let mut conn = store.read.acquire().await?;
+                let existing = existing_ids(&mut conn, &prepared).await?;
+                return Err(duplicate_or(&prepared, &existing, e));
+            }
+        }
+    }
+    let base: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events")
+        .fetch_one(&mut *tx)
+        .await?;
+    let rows = numbered(&prepared, &keep, base);
+    let appended = append_log(&mut tx, base, &rows).await?;
+    match write_rows(&mut tx, &rows, &prefixes, &appended).await {
+        Ok(()) => {}
+        Err(StoreError::Database(sqlx::Error::Database(db)))
+            if mode == CaptureMode::Atomic && db.is_unique_violation() =>
+        {
+            drop(tx);
+            let mut conn = store.read.acquire().await?;
+            let existing = existing_ids(&mut conn, &prepared).await?;
+            let e = StoreError::Database(sqlx::Error::Database(db));
+            return Err(duplicate_or(&prepared, &existing, e));
+        }
+        Err(e) => return Err(e),
+    }
+    if let Some(effects) = &effects {
+        let seqs = crate::provenance::seqs(&rows);
+        crate::provenance::sqlite::write(&mut tx, effects, &seqs).await?;
+    }
+    tx.commit().await?;
+    report.inserted = rows.iter().map(|(seq, _)| *seq).collect();
+    Ok(report)
+}
+
+/// Which (eventID, declared) keys of `prepared` are stored already.
+async fn existing_ids(
+    conn: &mut sqlx::SqliteConnection,
+    prepared: &[Prepared],
+) -> Result<HashSet<DuplicateKey>> {
+    let mut found = HashSet::new();
+    for chunk in prepared.chunks(LOOKUP_CHUNK) {
+        let sql = format!(
+            "SELECT event_id, declared FROM events WHERE event_id IN ({})",
+            placeholders(chunk.len(), 1)
+        );
+        let mut q = sqlx::query_as::<_, (String, bool)>(&sql);
+        for p in chunk {
+            q = q.bind(p.event_id.as_str());
+        }
+        found.extend(q.fetch_all(&mut *conn).await?);
+    }
+    Ok(found)
+}
+
+fn placeholders(rows: usize, cols: usize) -> String {
+    let one = format!("({})", vec!["?"; cols].join(", "));
+    vec![one; rows].join(", ")
+}
+
+/// The log rows for this batch: the tree has `base` leaves (one per stored event).
+async fn append_log(
+    tx: &mut Transaction<'_, Sqlite>,
+    base: i64,
+    rows: &[(i64, &Prepared)],
+) -> Result<tlog::Appended> {
+    use sqlx::Row;
+    let size = base as u64;
+    let indexes = tlog::Frontier::indexes(size).map_err(crate::log::corrupt)?;
+    let list = indexes
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut found = Vec::with_capacity(indexes.len());
+    if !indexes.is_empty() {
+        let sql = format!("SELECT idx, hash FROM tlog_hashes WHERE idx IN ({list})");
+        for r in sqlx::query(&sql).fetch_all(&mut **tx).await? {
+            found.push((r.try_get::<i64, _>(0)?, r.try_get::<Vec<u8>, _>(1)?));
+        }
+    }
+    let frontier = crate::log::in_order(&indexes, found)?;
+    let leaves: Vec<tlog::Hash> = rows.iter().map(|(_, p)| p.leaf).collect();
+    crate::log::append(size, &frontier, &leaves)
+}
+
+async fn write_rows(
+    tx: &mut Transaction<'_, Sqlite>,
+    rows: &[(i64, &Prepared)],
+    prefixes: &[(String, String)],
+    appended: &tlog::Appended,
+) -> Result<()> {
+    for (n, chunk) in appended.hashes.chunks(LOG_CHUNK).enumerate() {
+        let first = appended.first_index as i64 + (n * LOG_CHUNK) as i64;
+        let sql = format!(
+            "INSERT OR FAIL INTO tlog_hashes (idx, hash) VALUES {}",
+            placeholders(chunk.len(), 2)
+        );
+        let mut q = sqlx::query(&sql);
+        for (i, h) in chunk.iter().enumerate() {
+            q = q.bind(first + i as i64).bind(h.to_vec());
+        }
+        q.execute(&mut **tx).await?;
+    }
+    for chunk in rows.chunks(EVENT_CHUNK) {
+        let sql = format!(
+            // OR FAIL, not the default ABORT: a failing statement ends the whole transaction
+            // here anyway (it is dropped, so rolled back), and without ABORT's promise to undo
+            // just the statement SQLite keeps no statement journal of every page it touches.
+            "INSERT OR FAIL INTO events ({EVENT_COLS}) VALUES {}",
+            placeholders(chunk.len(), EVENT_NCOLS)
+        );
+        let mut q = sqlx::query(&sql);
+        for (seq, p) in chunk {
+            q = q
+                .bind(*seq)
+                .bind(p.event_id.as_str())
+                .bind(p.event_type.as_str())
+                .bind(p.event_time)
+                .bind(p.record_time)
+                .bind(p.action)
+                .bind(p.biz_step.as_deref())
+                .bind(p.disposition.as_deref())
+                .bind(p.read_point.as_deref())
+                .bind(p.biz_location.as_deref())
+                .bind(p.transformation_id.as_deref())
+                .bind(p.hash_id.as_str())
+                .bind(p.captured_by)
+                .bind(p.capture_id.as_deref())
+                .bind(p.body.as_str())
+                .bind(p.namespaces.as_str())
+                .bind(p.declared);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    let index_rows: Vec<(i64, i64, &epcis::query::IndexRow)> = rows
+        .iter()
+        .flat_map(|(seq, p)| {
+            p.rows
+                .iter()
+                .enumerate()
+                .map(move |(i, r)| (*seq, i as i64, r))
+        })
+        .collect();
+    for chunk in index_rows.chunks(INDEX_CHUNK) {
+        let sql = format!(
+            "INSERT OR FAIL INTO event_index (seq, i, k, name, text, num, time) VALUES {}",
+            placeholders(chunk.len(), INDEX_NCOLS)
+        );
+        let mut q = sqlx::query(&sql);
+        for (seq, i, r) in chunk {
+            q = q
+                .bind(*seq)
+                .bind(*i)
+                .bind(r.kind.code())
+                .bind(r.name.as_str())
+                .bind(r.text.as_deref())
+                .bind(r.num)
+                .bind(r.time);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    for (prefix, ns) in prefixes {
+        sqlx::query("INSERT INTO ns_prefixes (prefix, ns) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(prefix)
+            .bind(ns)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}

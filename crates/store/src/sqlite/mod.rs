@@ -1,0 +1,215 @@
+//! The SQLite backend: one file in WAL mode (or a private in-memory database), a pool of
+//! readers and a single writer connection, since SQLite admits one writer at a time anyway.
+//! Write transactions start with `BEGIN IMMEDIATE`, so a writer never has to upgrade a read
+//! lock (which could fail under concurrency instead of waiting on `busy_timeout`).
+
+mod insert;
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+
+use crate::common::{JOB_COLUMNS, micros, row_decoders, store_impl};
+use crate::{Backend, CaptureJob, Result, StoreError};
+
+/// The SQLite store.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    read: SqlitePool,
+    write: SqlitePool,
+    /// Stops the checkpointer when the last clone of the store goes.
+    _checkpointer: Option<Arc<AbortOnDrop>>,
+}
+
+#[derive(Debug)]
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// How often the WAL is copied back into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// Copies committed WAL frames back into the database (PASSIVE: never waits for, nor blocks,
+/// the writer or readers), so the writer's commits do not pay for checkpoints.
+async fn checkpoint_loop(pool: SqlitePool) {
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+        {
+            tracing::debug!("WAL checkpoint failed (retried later): {e}");
+        }
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating when missing) `sqlite://PATH` or `sqlite::memory:` and migrates it.
+    pub async fn open(url: &str) -> Result<SqliteStore> {
+        let memory = url.contains(":memory:") || url.contains("mode=memory");
+        let mut opts = SqliteConnectOptions::from_str(url)
+            .map_err(|_| StoreError::BadUrl(url.to_owned()))?
+            .create_if_missing(true)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30))
+            .pragma("temp_store", "memory");
+        if !memory {
+            let path = opts.get_filename().to_owned();
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    StoreError::Corrupt(format!("cannot create {}: {e}", dir.display()))
+                })?;
+            }
+            // WAL lets readers run beside the writer; NORMAL sync is durable at checkpoints
+            // and safe against corruption, at a fraction of FULL's fsyncs.
+            opts = opts
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .pragma("mmap_size", "134217728")
+                // The checkpointer task below copies the WAL back from a reader connection,
+                // on the other core; the writer only checkpoints itself past ~400 MB of WAL,
+                // as a safety net if that task falls behind.
+                .pragma("wal_autocheckpoint", "100000");
+        }
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            // The writer's page cache holds the hot index pages (32 MB); readers get 8 MB
+            // each, so the whole stays within the server's memory budget.
+            .connect_with(opts.clone().pragma("cache_size", "-32768"))
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&write).await?;
+        // An in-memory database lives in its one connection: readers must share it.
+        let read = if memory {
+            write.clone()
+        } else {
+            SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(opts.pragma("cache_size", "-8192"))
+                .await?
+        };
+        let checkpointer = if memory {
+            None
+        } else {
+            Some(Arc::new(AbortOnDrop(tokio::spawn(checkpoint_loop(
+                read.clone(),
+            )))))
+        };
+        Ok(SqliteStore {
+            read,
+            write,
+            _checkpointer: checkpointer,
+        })
+    }
+
+    fn read(&self) -> &SqlitePool {
+        &self.read
+    }
+
+    fn write(&self) -> &SqlitePool {
+        &self.write
+    }
+
+    /// Closes both pools (waits for connections to return).
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+
+    row_decoders!(SqliteRow);
+
+    async fn claim_at(
+        &self,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+    ) -> Result<Option<(CaptureJob, Vec<u8>)>> {
+        use sqlx::Row;
+        let row = sqlx::query(&format!(
+            "UPDATE capture_jobs SET state = 'running', started_at = $1 WHERE n = \
+             (SELECT n FROM capture_jobs WHERE state = 'pending' \
+              OR (state = 'running' AND started_at < $2) ORDER BY n LIMIT 1) \
+             RETURNING {JOB_COLUMNS}, document"
+        ))
+        .bind(micros(now))
+        .bind(micros(now - lease))
+        .fetch_optional(self.write())
+        .await?;
+        match row {
+            None => Ok(None),
+            Some(r) => Ok(Some((Self::job_row(&r)?, r.try_get("document")?))),
+        }
+    }
+}
+
+store_impl!(SqliteStore, Backend::Sqlite, {
+    async fn insert_prepared(
+        &self,
+        batch: crate::PreparedBatch,
+        mode: crate::CaptureMode,
+    ) -> Result<crate::InsertReport> {
+        insert::insert(self, batch, mode).await
+    }
+
+    async fn lot(&self, key: &str) -> Result<Option<::provenance::LotState>> {
+        let mut c = self.read().acquire().await?;
+        crate::provenance::sqlite::lot(&mut c, key).await
+    }
+
+    async fn composition(&self, reference: &str) -> Result<Option<::provenance::Composition>> {
+        let mut c = self.read().acquire().await?;
+        crate::provenance::sqlite::composition(&mut c, reference).await
+    }
+
+    async fn garment(&self, key: &str) -> Result<Option<::provenance::ledger::Garment>> {
+        let mut c = self.read().acquire().await?;
+        crate::provenance::sqlite::garment(&mut c, key).await
+    }
+
+    async fn findings_for(&self, subjects: &[String]) -> Result<Vec<::provenance::Finding>> {
+        let mut c = self.read().acquire().await?;
+        crate::provenance::sqlite::findings_for(&mut c, subjects).await
+    }
+
+    async fn graph_edges(
+        &self,
+        relation: crate::Relation,
+        nodes: &[String],
+    ) -> Result<Vec<::provenance::trace::Edge>> {
+        let mut c = self.read().acquire().await?;
+        crate::provenance::sqlite::edges(&mut c, relation, nodes).await
+    }
+
+    async fn graph_events(&self, nodes: &[String]) -> Result<Vec<(String, String)>> {
+        let mut c = self.read().acquire().await?;
+        crate::provenance::sqlite::node_events(&mut c, nodes).await
+    }
+
+    async fn claim_capture_job(&self) -> Result<Option<(CaptureJob, Vec<u8>)>> {
+        self.claim_at(Utc::now(), crate::DEFAULT_JOB_LEASE).await
+    }
+
+    async fn claim_capture_job_at(
+        &self,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+    ) -> Result<Option<(CaptureJob, Vec<u8>)>> {
+        self.claim_at(now, lease).await
+    }
+});

@@ -1,0 +1,181 @@
+//! The store conformance suite: one set of scenarios, run against SQLite (a temporary file and
+//! an in-memory database) and PostgreSQL (a fresh database per test on the server
+//! `nooluur_store::testing` names; skipped with a notice when unreachable unless
+//! `REQUIRE_POSTGRES=1`).
+
+// A failing unwrap is a failing test here.
+#![allow(clippy::unwrap_used)]
+
+#[path = "conformance/admin.rs"]
+mod admin_scenarios;
+#[path = "conformance/declarations.rs"]
+mod declaration_scenarios;
+#[path = "conformance/fixtures.rs"]
+mod fixtures;
+#[path = "conformance/props.rs"]
+mod props;
+#[path = "conformance/provenance.rs"]
+mod provenance_scenarios;
+#[path = "conformance/scenarios.rs"]
+mod scenarios;
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use nooluur_store::testing::TestDatabase;
+use nooluur_store::{SqliteStore, Store};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    SqliteFile,
+    SqliteMemory,
+    Postgres,
+}
+
+/// A temporary directory removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> TempDir {
+        let p = std::env::temp_dir().join(format!("nooluur-store-test-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&p).unwrap();
+        TempDir(p)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Whether this run wants SQLite scenarios (`NOOLUUR_TEST_DB=postgres` runs PostgreSQL only).
+fn sqlite_wanted() -> bool {
+    std::env::var("NOOLUUR_TEST_DB").map_or(true, |v| v != "postgres")
+}
+
+/// Runs a scenario on a fresh store of the given kind (or skips it).
+pub async fn run<F, Fut>(db: Db, scenario: F)
+where
+    F: FnOnce(Arc<dyn Store>) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    match db {
+        Db::SqliteFile => {
+            if !sqlite_wanted() {
+                return;
+            }
+            let dir = TempDir::new();
+            let url = nooluur_store::default_sqlite_url(&dir.0.join("data"));
+            let store = SqliteStore::open(&url).await.unwrap();
+            scenario(Arc::new(store.clone())).await;
+            store.close().await;
+        }
+        Db::SqliteMemory => {
+            if !sqlite_wanted() {
+                return;
+            }
+            let store = nooluur_store::open("sqlite::memory:").await.unwrap();
+            scenario(store).await;
+        }
+        Db::Postgres => {
+            let Some(tdb) = TestDatabase::create().await else {
+                return;
+            };
+            let store = nooluur_store::PgStore::connect(&tdb.url).await.unwrap();
+            scenario(Arc::new(store.clone())).await;
+            store.close().await;
+            drop(tdb);
+        }
+    }
+}
+
+macro_rules! on_every_backend {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite_file {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    crate::run(crate::Db::SqliteFile, crate::scenarios::$name).await;
+                }
+            )*
+        }
+        mod sqlite_memory {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    crate::run(crate::Db::SqliteMemory, crate::scenarios::$name).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    crate::run(crate::Db::Postgres, crate::scenarios::$name).await;
+                }
+            )*
+        }
+    };
+}
+
+on_every_backend!(
+    every_query_parameter,
+    query_parameters_in_json,
+    identifiers_match_in_any_spelling,
+    visibility,
+    pagination_with_concurrent_inserts,
+    ordering_and_limits,
+    duplicates_atomic,
+    duplicates_proceed,
+    sequence_numbers_and_events_after,
+    distinct_values,
+    capture_job_lifecycle,
+    capture_jobs_claimed_once_under_concurrency,
+    organisations,
+    named_queries,
+    subscriptions_cas,
+    provenance_chain_in_two_batches,
+    provenance_over_consumption_atomic,
+    provenance_proceed_leaves_out_the_bad_event,
+    provenance_concurrent_consumption,
+    provenance_ignores_error_declarations,
+    error_declarations,
+);
+
+/// A SQLite file keeps everything across a reopen.
+#[tokio::test]
+async fn sqlite_file_reopens() {
+    if !sqlite_wanted() {
+        return;
+    }
+    let dir = TempDir::new();
+    let url = nooluur_store::default_sqlite_url(&dir.0.join("nested").join("dir"));
+    let store = SqliteStore::open(&url).await.unwrap();
+    scenarios::seed_for_reopen(&store).await;
+    store.close().await;
+    let again = SqliteStore::open(&url).await.unwrap();
+    scenarios::check_after_reopen(&again).await;
+    again.close().await;
+}
+
+#[tokio::test]
+async fn open_rejects_unknown_urls() {
+    assert!(matches!(
+        nooluur_store::open("mysql://x").await,
+        Err(nooluur_store::StoreError::BadUrl(_))
+    ));
+}
+
+#[test]
+fn sql_matches_memory_sqlite() {
+    if sqlite_wanted() {
+        props::check(Db::SqliteMemory);
+    }
+}
+
+#[test]
+fn sql_matches_memory_postgres() {
+    props::check(Db::Postgres);
+}
