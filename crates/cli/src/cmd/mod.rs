@@ -3,7 +3,9 @@
 mod bench;
 mod bench_provenance;
 mod db;
+mod market;
 mod provenance;
+mod quality;
 mod simulate;
 mod synth;
 mod tools;
@@ -43,6 +45,15 @@ enum Command {
     Trace(provenance::TraceArgs),
     /// Write one simulated season of the cashmere cluster as EPCIS documents.
     Simulate(simulate::SimulateArgs),
+    /// Grade fibre measurements under published schemes.
+    #[command(subcommand)]
+    Quality(quality::QualityCommand),
+    /// Cooperative computations (settlement of a sale among members).
+    #[command(subcommand)]
+    Coop(market::CoopCommand),
+    /// Sealed-bid auction computations.
+    #[command(subcommand)]
+    Auction(market::AuctionCommand),
     /// Print the EPCIS event hash ID of every event of a document (JSON-LD or XML), one per line.
     Hash(tools::HashArgs),
     /// Print the canonical GS1 Digital Link of each identifier (or the identifier unchanged).
@@ -54,6 +65,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Hash(args) => tools::hash(args),
         Command::Id(args) => tools::id(args),
         Command::Simulate(args) => simulate::simulate(args),
+        Command::Coop(c) => market::coop(c),
+        Command::Quality(c) => quality::run(c),
+        Command::Auction(c) => market::auction(c),
         command => {
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
@@ -67,7 +81,12 @@ pub fn run(cli: Cli) -> Result<()> {
                     Command::Provenance(a) => provenance::provenance(a).await,
                     Command::Trace(a) => provenance::trace(a).await,
                     Command::Bench(b) => bench::run(b).await,
-                    Command::Hash(_) | Command::Id(_) | Command::Simulate(_) => {
+                    Command::Hash(_)
+                    | Command::Id(_)
+                    | Command::Simulate(_)
+                    | Command::Coop(_)
+                    | Command::Quality(_)
+                    | Command::Auction(_) => {
                         unreachable!("handled above")
                     }
                 }

@@ -147,7 +147,19 @@ pub const MEASUREMENTS: &[(&str, &str)] = &[
     ("CleanYield", "P1"),
     ("CoarseHairContent", "P1"),
     ("OverThirtyMicron", "P1"),
+    ("FibreDiameterSD", "4H"),
+    ("ImpurityContent", "P1"),
+    ("CashmereContent", "P1"),
+    ("YakContent", "P1"),
+    ("SheepWoolContent", "P1"),
+    ("CamelContent", "P1"),
+    ("OtherFibreContent", "P1"),
+    // One class of the diameter histogram: % of fibres in [cm:classFromUm, cm:classToUm).
+    ("DiameterClass", "P1"),
 ];
+
+/// The `cm` lab-test types carried as a `stringValue` rather than a number.
+pub const STRING_MEASUREMENTS: &[&str] = &["ColourClass"];
 
 /// Whether an event claims the profile (has a `cm:profile` member).
 pub fn claims_profile(event: &Event, ns: &Namespaces) -> bool {
@@ -496,10 +508,22 @@ fn lab_test(r: &mut Reader) -> LabTest {
             };
             let ours = r.vocab.local(kind).is_some();
             let local = r.vocab.term(kind).to_owned();
-            if ours {
+            if ours && STRING_MEASUREMENTS.contains(&local.as_str()) {
+                if rep.string_value.is_none() {
+                    r.fail(
+                        format!("{base}/stringValue"),
+                        format!("{local} needs a stringValue"),
+                    );
+                    continue;
+                }
+            } else if ours {
                 match MEASUREMENTS.iter().find(|(t, _)| *t == local) {
                     None => {
-                        let names: Vec<&str> = MEASUREMENTS.iter().map(|(t, _)| *t).collect();
+                        let names: Vec<&str> = MEASUREMENTS
+                            .iter()
+                            .map(|(t, _)| *t)
+                            .chain(STRING_MEASUREMENTS.iter().copied())
+                            .collect();
                         r.fail(
                             format!("{base}/type"),
                             format!(
