@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_provenance;
+mod credential;
 mod db;
 mod market;
 mod provenance;
@@ -48,6 +49,9 @@ enum Command {
     /// Grade fibre measurements under published schemes.
     #[command(subcommand)]
     Quality(quality::QualityCommand),
+    /// Verifiable credentials (quality, scope and transaction certificates).
+    #[command(subcommand)]
+    Credential(credential::CredentialCommand),
     /// Cooperative computations (settlement of a sale among members).
     #[command(subcommand)]
     Coop(market::CoopCommand),
@@ -81,6 +85,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     Command::Provenance(a) => provenance::provenance(a).await,
                     Command::Trace(a) => provenance::trace(a).await,
                     Command::Bench(b) => bench::run(b).await,
+                    Command::Credential(c) => credential::run(c).await,
                     Command::Hash(_)
                     | Command::Id(_)
                     | Command::Simulate(_)
