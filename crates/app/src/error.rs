@@ -120,6 +120,15 @@ pub enum AppError {
         errors: Vec<ErrorItem>,
         rejection: serde_json::Value,
     },
+    /// A transaction certificate would claim more certified mass of a lot than its provenance
+    /// holds (the double-claim guard, 409).
+    #[error("{detail}")]
+    DoubleClaim {
+        detail: String,
+        errors: Vec<ErrorItem>,
+        // Boxed: a second 120-byte variant would make every Result<_, AppError> larger.
+        rejection: Box<serde_json::Value>,
+    },
     #[error("storage failed: {0}")]
     Store(StoreError),
     #[error("{0}")]
@@ -165,6 +174,47 @@ impl From<StoreError> for AppError {
             StoreError::BadPageToken => {
                 AppError::QueryParameter("nextPageToken is not valid (or has expired)".into())
             }
+            StoreError::DuplicateCredential(id) => AppError::AlreadyExists {
+                what: "credential",
+                name: id,
+                errors: Vec::new(),
+            },
+            StoreError::OverClaim {
+                lot,
+                standard,
+                limit_grams,
+                claimed_grams,
+                asked_grams,
+            } => {
+                let e = StoreError::OverClaim {
+                    lot: lot.clone(),
+                    standard: standard.clone(),
+                    limit_grams,
+                    claimed_grams,
+                    asked_grams,
+                };
+                let kg = |g: i64| g as f64 / 1000.0;
+                AppError::DoubleClaim {
+                    detail: format!("double claim refused: {e}; nothing was issued"),
+                    errors: vec![ErrorItem {
+                        field: Some("lots".into()),
+                        message: e.to_string(),
+                        ..ErrorItem::default()
+                    }],
+                    rejection: Box::new(serde_json::json!({
+                        "rule": "double-claim",
+                        "lot": lot,
+                        "standard": standard,
+                        "certified_kg": kg(limit_grams),
+                        "claimed_kg": kg(claimed_grams),
+                        "asked_kg": kg(asked_grams),
+                    })),
+                }
+            }
+            e @ StoreError::InvalidClaim { .. } => AppError::Validation {
+                detail: e.to_string(),
+                errors: Vec::new(),
+            },
             other => AppError::Store(other),
         }
     }
@@ -191,7 +241,9 @@ impl AppError {
             AppError::Unauthenticated(_) => 401,
             AppError::Forbidden(_) => 403,
             AppError::NotFound { .. } => 404,
-            AppError::AlreadyExists { .. } | AppError::Ledger { .. } => 409,
+            AppError::AlreadyExists { .. }
+            | AppError::Ledger { .. }
+            | AppError::DoubleClaim { .. } => 409,
             AppError::Validation { .. }
             | AppError::QueryParameter(_)
             | AppError::SubscriptionControls(_) => 400,
@@ -216,9 +268,9 @@ impl AppError {
             AppError::NotFound { what: "query", .. } => "epcisException:NoSuchNameException",
             AppError::NotFound { .. } => "epcisException:NoSuchResourceException",
             AppError::AlreadyExists { .. } => "epcisException:ResourceAlreadyExistsException",
-            AppError::Validation { .. } | AppError::Ledger { .. } => {
-                "epcisException:ValidationException"
-            }
+            AppError::Validation { .. }
+            | AppError::Ledger { .. }
+            | AppError::DoubleClaim { .. } => "epcisException:ValidationException",
             AppError::QueryParameter(_) => "epcisException:QueryParameterException",
             AppError::SubscriptionControls(_) => "epcisException:SubscriptionControlsException",
             AppError::CaptureLimitExceeded(_) => "epcisException:CaptureLimitExceededException",
@@ -240,6 +292,7 @@ impl AppError {
             }
             AppError::Validation { .. } => "Invalid EPCIS document",
             AppError::Ledger { .. } => "The document conflicts with the lot ledger",
+            AppError::DoubleClaim { .. } => "The claim exceeds the lot's certified mass",
             AppError::QueryParameter(_) => "Invalid query parameter",
             AppError::SubscriptionControls(_) => "Invalid subscription",
             AppError::CaptureLimitExceeded(_) => "Capture payload too large",
@@ -256,7 +309,8 @@ impl AppError {
         match self {
             AppError::Validation { errors, .. }
             | AppError::AlreadyExists { errors, .. }
-            | AppError::Ledger { errors, .. } => errors,
+            | AppError::Ledger { errors, .. }
+            | AppError::DoubleClaim { errors, .. } => errors,
             _ => &[],
         }
     }
@@ -277,8 +331,10 @@ impl AppError {
         if let Some(i) = instance {
             p["instance"] = i.into();
         }
-        if let AppError::Ledger { rejection, .. } = self {
-            p["rejection"] = rejection.clone();
+        match self {
+            AppError::Ledger { rejection, .. } => p["rejection"] = rejection.clone(),
+            AppError::DoubleClaim { rejection, .. } => p["rejection"] = (**rejection).clone(),
+            _ => {}
         }
         if !self.items().is_empty() {
             p["errors"] = serde_json::to_value(self.items()).unwrap_or_default();

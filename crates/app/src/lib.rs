@@ -8,7 +8,8 @@
 //! - [`jobs`]: asynchronous capture jobs and their worker;
 //! - [`query`]: event queries with visibility, top-level resources, named queries;
 //! - [`render`]: EPCISQueryDocument output (JSON-LD, XML) with `GS1-EPC-Format`;
-//! - [`subscriptions`]: webhook subscriptions (streaming and scheduled) and their worker.
+//! - [`subscriptions`]: webhook subscriptions (streaming and scheduled) and their worker;
+//! - [`credentials`]: quality certificates signed by labs' keys, revocation, status lists.
 
 extern crate nooluur_store as store;
 
@@ -16,6 +17,7 @@ pub mod auth;
 pub mod capture;
 pub mod clock;
 mod codec;
+pub mod credentials;
 pub mod error;
 pub mod jobs;
 pub mod log;

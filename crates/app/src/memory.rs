@@ -29,6 +29,7 @@ struct Inner {
     checkpoints: BTreeMap<u64, String>,
     settings: BTreeMap<String, String>,
     ledger: store::MemoryLedger,
+    credentials: store::MemoryCredentials,
 }
 
 /// The in-memory store.
@@ -491,5 +492,37 @@ impl Store for MemoryStore {
             }
             _ => Ok(false),
         }
+    }
+
+    async fn next_status_index(&self, issuer: OrgId) -> Result<i64> {
+        Ok(self.lock().credentials.next_status_index(issuer))
+    }
+
+    async fn insert_credential(&self, c: store::NewCredential) -> Result<()> {
+        self.lock().credentials.insert(c)
+    }
+
+    async fn get_credential(&self, id: &str) -> Result<Option<store::StoredCredential>> {
+        Ok(self.lock().credentials.get(id))
+    }
+
+    async fn credentials_about(&self, subjects: &[String]) -> Result<Vec<store::StoredCredential>> {
+        Ok(self.lock().credentials.about(subjects))
+    }
+
+    async fn credentials_of_kind(&self, kind: &str) -> Result<Vec<store::StoredCredential>> {
+        Ok(self.lock().credentials.of_kind(kind))
+    }
+
+    async fn revoke_credential(&self, id: &str, at: i64) -> Result<bool> {
+        Ok(self.lock().credentials.revoke(id, at))
+    }
+
+    async fn revoked_status_indexes(&self, issuer: OrgId) -> Result<Vec<i64>> {
+        Ok(self.lock().credentials.revoked_status_indexes(issuer))
+    }
+
+    async fn claimed_grams(&self, lot: &str, standard: &str) -> Result<i64> {
+        Ok(self.lock().credentials.claimed_grams(lot, standard))
     }
 }

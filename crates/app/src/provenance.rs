@@ -119,6 +119,9 @@ pub async fn provenance(app: &App, principal: Option<&Principal>, id: &str) -> R
     let report = ProvenanceReport::build(id, mass_g, &composition, &findings);
     let mut value = serde_json::to_value(&report)
         .map_err(|e| AppError::Internal(format!("the report cannot be written: {e}")))?;
+    let names = vec![key.clone(), id.to_owned()];
+    value["certification"] =
+        crate::credentials::certification(app, &names, mass_g, &composition).await?;
     value["kind"] = kind.into();
     value["key"] = key.into();
     value["public"] = principal.is_none().into();

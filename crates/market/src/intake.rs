@@ -22,44 +22,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::decimal::{DecimalError, Percent};
 
-/// Natural colour classes of the cashmere profile (`cm:colour`), spelt as the profile spells
-/// them (`"light-grey"`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Colour {
-    /// White cashmere, the most valuable: it dyes to pastels.
-    White,
-    /// Light grey.
-    LightGrey,
-    /// Grey.
-    Grey,
-    /// Red.
-    Red,
-    /// Brown (dark), the least valuable: it dyes only to dark shades.
-    Brown,
-}
-
-impl Colour {
-    /// Every colour, in the profile's order.
-    pub const ALL: [Colour; 5] = [
-        Colour::White,
-        Colour::LightGrey,
-        Colour::Grey,
-        Colour::Red,
-        Colour::Brown,
-    ];
-
-    /// The profile's spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Colour::White => "white",
-            Colour::LightGrey => "light-grey",
-            Colour::Grey => "grey",
-            Colour::Red => "red",
-            Colour::Brown => "brown",
-        }
-    }
-}
+/// Natural colour classes: the profile's own type (`cm:colour`, spelt `"light-grey"`).
+pub use provenance::Colour;
 
 /// How a cooperative turns gross weight into clean weight, as data (see the module docs).
 ///

@@ -6,11 +6,13 @@
 //! and brings the schema up to date (migrations per dialect under `migrations/`).
 
 mod common;
+mod credentials;
 mod cursor;
 mod log;
 mod postgres;
 mod prepare;
 mod provenance;
+pub use credentials::{Claim, MemoryCredentials, NewCredential, StoredCredential};
 pub use prepare::{PreparedBatch, log_entry, prepare_batch};
 pub use provenance::{MemoryLedger, MongoliaCensus, Relation, ledger_config, rejection_reason};
 mod sql;
@@ -76,6 +78,32 @@ pub enum StoreError {
     /// The query matches more events than its `maxEventCount` (`QueryTooLargeException`).
     #[error("the query matches more than {limit} events (maxEventCount)")]
     QueryTooLarge { limit: u64 },
+    /// A credential with this id is already stored.
+    #[error("a credential with id {0} already exists")]
+    DuplicateCredential(String),
+    /// A claim of the credential would take the unrevoked claims on (lot, standard) past the
+    /// claim's `limit_grams`; `claimed_grams` were claimed before it (earlier claims of the same
+    /// credential included), it asked for `asked_grams`. Nothing was stored.
+    #[error(
+        "lot {lot} under {standard}: {} certified, {} already claimed, {} asked",
+        credentials::kg(*limit_grams),
+        credentials::kg(*claimed_grams),
+        credentials::kg(*asked_grams)
+    )]
+    OverClaim {
+        lot: String,
+        standard: String,
+        limit_grams: i64,
+        claimed_grams: i64,
+        asked_grams: i64,
+    },
+    /// A claim of a negative mass (it would free certified mass for others). Nothing was stored.
+    #[error("lot {lot} under {standard}: a claim of {} is not a mass", credentials::kg(*grams))]
+    InvalidClaim {
+        lot: String,
+        standard: String,
+        grams: i64,
+    },
 }
 
 /// Everything nooluur keeps. Implementations must be safe to use from many tasks and, for
@@ -215,6 +243,34 @@ pub trait Store: Send + Sync + 'static {
     /// Moves a subscription's cursor from `from` to `to` only if it is still at `from`
     /// (compare-and-set), so two processes never deliver the same events twice.
     async fn advance_subscription(&self, id: &str, from: i64, to: i64) -> Result<bool>;
+
+    // ---- verifiable credentials ----
+    /// The next free bit of `issuer`'s status list (0, 1, 2, … per issuer; never handed out
+    /// twice, gaps allowed).
+    async fn next_status_index(&self, issuer: OrgId) -> Result<i64>;
+    /// Stores a credential. Refuses a duplicate id (`StoreError::DuplicateCredential(id)`), a
+    /// status-list bit of the issuer already used by another credential (`AlreadyExists`), a
+    /// negative claim (`InvalidClaim`) and, atomically with the insert, any claim that would
+    /// make the unrevoked claims on (lot, standard) exceed that claim's `limit_grams`:
+    /// `StoreError::OverClaim { lot, standard, limit_grams, claimed_grams (already claimed
+    /// before this one), asked_grams }`. Nothing is stored when it fails. Race-free with several
+    /// processes on one PostgreSQL (an advisory lock per (lot, standard)) and under SQLite's
+    /// single writer.
+    async fn insert_credential(&self, c: NewCredential) -> Result<()>;
+    /// The credential with this id.
+    async fn get_credential(&self, id: &str) -> Result<Option<StoredCredential>>;
+    /// Credentials naming any of `subjects`, oldest first (by `issued_at`, then insertion
+    /// order), each once.
+    async fn credentials_about(&self, subjects: &[String]) -> Result<Vec<StoredCredential>>;
+    /// Every credential of a kind, oldest first (e.g. all scope certificates).
+    async fn credentials_of_kind(&self, kind: &str) -> Result<Vec<StoredCredential>>;
+    /// Marks a credential revoked at `at` (µs). `Ok(false)` when there is no such credential;
+    /// revoking again keeps the first time. Its claims stop counting.
+    async fn revoke_credential(&self, id: &str, at: i64) -> Result<bool>;
+    /// The status-list bits of `issuer`'s revoked credentials, ascending.
+    async fn revoked_status_indexes(&self, issuer: OrgId) -> Result<Vec<i64>>;
+    /// Grams claimed by unrevoked credentials on (lot, standard).
+    async fn claimed_grams(&self, lot: &str, standard: &str) -> Result<i64>;
 }
 
 /// Opens the store a URL names and brings its schema up to date: `sqlite://PATH` (the file is

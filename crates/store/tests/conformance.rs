@@ -8,6 +8,8 @@
 
 #[path = "conformance/admin.rs"]
 mod admin_scenarios;
+#[path = "conformance/credentials.rs"]
+mod credential_scenarios;
 #[path = "conformance/declarations.rs"]
 mod declaration_scenarios;
 #[path = "conformance/fixtures.rs"]
@@ -142,6 +144,12 @@ on_every_backend!(
     provenance_concurrent_consumption,
     provenance_ignores_error_declarations,
     error_declarations,
+    credentials_insert_get_and_duplicates,
+    credentials_by_subject_and_kind,
+    credential_status_indexes,
+    credential_revocation,
+    credential_claims_within_limits,
+    credential_claims_concurrent,
 );
 
 /// A SQLite file keeps everything across a reopen.

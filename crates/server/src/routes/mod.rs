@@ -1,6 +1,7 @@
 //! The routes of the REST binding, one module per resource family.
 
 mod capture;
+mod credentials;
 mod discovery;
 mod events;
 mod log;
@@ -56,6 +57,7 @@ pub fn routes() -> Router<App> {
             delete(release_token).options(discovery::options("OPTIONS, DELETE")),
         );
     let r = resources::add_routes(r);
+    let r = credentials::add_routes(r);
     queries::add_routes(r)
 }
 

@@ -129,4 +129,36 @@ store_impl!(PgStore, Backend::Postgres, {
     ) -> Result<Option<(CaptureJob, Vec<u8>)>> {
         self.claim_at(now, lease).await
     }
+
+    async fn next_status_index(&self, issuer: crate::OrgId) -> Result<i64> {
+        crate::credentials::postgres::next_status_index(self.write(), issuer).await
+    }
+
+    async fn insert_credential(&self, c: crate::NewCredential) -> Result<()> {
+        crate::credentials::postgres::insert(self.write(), &c).await
+    }
+
+    async fn get_credential(&self, id: &str) -> Result<Option<crate::StoredCredential>> {
+        crate::credentials::postgres::get(self.read(), id).await
+    }
+
+    async fn credentials_about(&self, subjects: &[String]) -> Result<Vec<crate::StoredCredential>> {
+        crate::credentials::postgres::about(self.read(), subjects).await
+    }
+
+    async fn credentials_of_kind(&self, kind: &str) -> Result<Vec<crate::StoredCredential>> {
+        crate::credentials::postgres::of_kind(self.read(), kind).await
+    }
+
+    async fn revoke_credential(&self, id: &str, at: i64) -> Result<bool> {
+        crate::credentials::postgres::revoke(self.write(), id, at).await
+    }
+
+    async fn revoked_status_indexes(&self, issuer: crate::OrgId) -> Result<Vec<i64>> {
+        crate::credentials::postgres::revoked_indexes(self.read(), issuer).await
+    }
+
+    async fn claimed_grams(&self, lot: &str, standard: &str) -> Result<i64> {
+        crate::credentials::postgres::claimed(self.read(), lot, standard).await
+    }
 });

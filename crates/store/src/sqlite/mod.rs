@@ -212,4 +212,36 @@ store_impl!(SqliteStore, Backend::Sqlite, {
     ) -> Result<Option<(CaptureJob, Vec<u8>)>> {
         self.claim_at(now, lease).await
     }
+
+    async fn next_status_index(&self, issuer: crate::OrgId) -> Result<i64> {
+        crate::credentials::sqlite::next_status_index(self.write(), issuer).await
+    }
+
+    async fn insert_credential(&self, c: crate::NewCredential) -> Result<()> {
+        crate::credentials::sqlite::insert(self.write(), &c).await
+    }
+
+    async fn get_credential(&self, id: &str) -> Result<Option<crate::StoredCredential>> {
+        crate::credentials::sqlite::get(self.read(), id).await
+    }
+
+    async fn credentials_about(&self, subjects: &[String]) -> Result<Vec<crate::StoredCredential>> {
+        crate::credentials::sqlite::about(self.read(), subjects).await
+    }
+
+    async fn credentials_of_kind(&self, kind: &str) -> Result<Vec<crate::StoredCredential>> {
+        crate::credentials::sqlite::of_kind(self.read(), kind).await
+    }
+
+    async fn revoke_credential(&self, id: &str, at: i64) -> Result<bool> {
+        crate::credentials::sqlite::revoke(self.write(), id, at).await
+    }
+
+    async fn revoked_status_indexes(&self, issuer: crate::OrgId) -> Result<Vec<i64>> {
+        crate::credentials::sqlite::revoked_indexes(self.read(), issuer).await
+    }
+
+    async fn claimed_grams(&self, lot: &str, standard: &str) -> Result<i64> {
+        crate::credentials::sqlite::claimed(self.read(), lot, standard).await
+    }
 });

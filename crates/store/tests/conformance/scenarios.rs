@@ -11,6 +11,7 @@ use serde_json::json;
 
 use crate::admin_scenarios::named;
 pub use crate::admin_scenarios::*;
+pub use crate::credential_scenarios::*;
 pub use crate::declaration_scenarios::*;
 use crate::fixtures::*;
 pub use crate::provenance_scenarios::*;

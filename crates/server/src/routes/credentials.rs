@@ -1,0 +1,144 @@
+//! Verifiable credentials (issue 4): issuing (`POST /credentials/{quality,scope,transaction}`,
+//! by labs and certifiers), reading (`GET /credentials/{id}`, public: a credential is made to be
+//! shown and verified), revoking (`POST /credentials/{id}/revoke`, issuer only) and each
+//! issuer's revocation list (`GET /credentials/status/{org}`, public, signed).
+
+use app::{App, AppError};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::Auth;
+use crate::problem::ApiError;
+
+const BODY_LIMIT: usize = 1 << 20;
+
+pub fn add_routes(r: Router<App>) -> Router<App> {
+    r.route("/credentials/quality", post(quality))
+        .route("/credentials/scope", post(scope))
+        .route("/credentials/transaction", post(transaction))
+        .route("/credentials/status/{org}", get(status_list))
+        .route("/credentials/{id}/revoke", post(revoke))
+        .route("/credentials/{id}", get(one))
+}
+
+async fn request<T: DeserializeOwned>(headers: &HeaderMap, body: Body) -> Result<T, ApiError> {
+    let bytes = crate::negotiate::read_body(headers, body, BODY_LIMIT).await?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        ApiError(AppError::validation(
+            format!("the request is not valid: {e}"),
+            vec![app::ErrorItem {
+                line: Some(e.line()),
+                column: Some(e.column()),
+                message: e.to_string(),
+                ..Default::default()
+            }],
+        ))
+    })
+}
+
+fn credential_response(v: &Value, status: StatusCode) -> Response {
+    let mut resp = (status, axum::Json(v)).into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/vc+json"),
+    );
+    if status == StatusCode::CREATED
+        && let Some(id) = v.get("id").and_then(Value::as_str)
+        && let Ok(loc) = HeaderValue::from_str(id)
+    {
+        resp.headers_mut().insert(header::LOCATION, loc);
+    }
+    resp
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QualityRequest {
+    /// The lab-test event the lab captured.
+    event_id: String,
+    /// Grading schemes whose verdicts the certificate states.
+    #[serde(default)]
+    schemes: Vec<String>,
+}
+
+async fn quality(
+    Auth(who): Auth,
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let req: QualityRequest = request(&headers, body).await?;
+    let v = app::credentials::issue_quality(&app, &who, &req.event_id, &req.schemes).await?;
+    Ok(credential_response(&v, StatusCode::CREATED))
+}
+
+async fn scope(
+    Auth(who): Auth,
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let req: app::credentials::ScopeRequest = request(&headers, body).await?;
+    let v = app::credentials::issue_scope(&app, &who, &req).await?;
+    Ok(credential_response(&v, StatusCode::CREATED))
+}
+
+async fn transaction(
+    Auth(who): Auth,
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let req: app::credentials::TransactionRequest = request(&headers, body).await?;
+    let v = app::credentials::issue_transaction(&app, &who, &req).await?;
+    Ok(credential_response(&v, StatusCode::CREATED))
+}
+
+async fn one(State(app): State<App>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let c = app::credentials::get(&app, &id).await?;
+    Ok(credential_response(
+        &app::credentials::body(&c)?,
+        StatusCode::OK,
+    ))
+}
+
+async fn revoke(
+    Auth(who): Auth,
+    State(app): State<App>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let c = app::credentials::revoke(&app, &who, &id).await?;
+    Ok(axum::Json(serde_json::json!({
+        "id": c.id,
+        "revoked": true,
+        "revoked_at": c.revoked_at.and_then(chrono::DateTime::from_timestamp_micros),
+    }))
+    .into_response())
+}
+
+async fn status_list(
+    State(app): State<App>,
+    Path(org): Path<String>,
+) -> Result<Response, ApiError> {
+    let id: i64 = org
+        .parse()
+        .map_err(|_| ApiError(AppError::not_found("status list", &org)))?;
+    if !app
+        .store
+        .list_orgs()
+        .await
+        .map_err(AppError::from)?
+        .iter()
+        .any(|o| o.id.0 == id)
+    {
+        return Err(ApiError(AppError::not_found("status list", &org)));
+    }
+    let v = app::credentials::status_list(&app, store::OrgId(id)).await?;
+    Ok(credential_response(&v, StatusCode::OK))
+}
