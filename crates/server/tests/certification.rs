@@ -173,6 +173,27 @@ async fn certification_end_to_end(db: Db) {
     }))
     .unwrap();
     let doc = epcis::jsonld::to_string(&result.to_document().unwrap());
+    // A physically impossible result is refused at capture and changes nothing.
+    let mut absurd: Value = serde_json::from_str(&doc).unwrap();
+    for r in absurd["epcisBody"]["eventList"][0]["sensorElementList"][0]["sensorReport"]
+        .as_array_mut()
+        .unwrap()
+    {
+        if r["type"] == "cm:MeanFibreDiameter" {
+            r["value"] = json!(300.0);
+        }
+    }
+    let before = s.app.store.count_events().await.unwrap();
+    let r = capture(&s, &lab, &serde_json::to_vec(&absurd).unwrap()).await;
+    let p = r.assert_problem(400, "ValidationException");
+    assert!(
+        p["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("mfd_um = 300"),
+        "{p}"
+    );
+    assert_eq!(s.app.store.count_events().await.unwrap(), before);
     let r = capture(&s, &lab, doc.as_bytes()).await;
     assert_eq!(r.status.as_u16(), 201, "{}", r.text());
     let event_id = r.json()["eventIDs"][0].as_str().unwrap().to_owned();

@@ -98,7 +98,7 @@ pub(crate) fn prepare(index: usize, e: NewEvent) -> Result<Prepared> {
     let (profile, profile_violations) = if declared {
         (None, Vec::new())
     } else {
-        match provenance::profile::read(index, &event, &namespaces) {
+        match read_profile(index, &event, &namespaces) {
             Ok(p) => (p, Vec::new()),
             Err(v) => (None, v),
         }
@@ -131,6 +131,44 @@ pub(crate) fn prepare(index: usize, e: NewEvent) -> Result<Prepared> {
         profile,
         profile_violations,
     })
+}
+
+/// The event read as a cashmere profile step, or how it breaks the profile. A lab test is also
+/// a quality record: physically impossible or inconsistent values break it too, so they are
+/// refused before anyone grades or certifies them.
+pub(crate) fn read_profile(
+    index: usize,
+    event: &Event,
+    namespaces: &Namespaces,
+) -> std::result::Result<Option<provenance::Profiled>, Vec<epcis::Violation>> {
+    match provenance::profile::read(index, event, namespaces)? {
+        Some(p) if p.process == provenance::Process::LabTest => {
+            let v = lab_result_violations(index, event, namespaces);
+            if v.is_empty() { Ok(Some(p)) } else { Err(v) }
+        }
+        other => Ok(other),
+    }
+}
+
+/// How a lab-test event's results break the quality rules (ranges, CV against SD and mean,
+/// composition sums, histogram), as violations of the event.
+fn lab_result_violations(
+    index: usize,
+    event: &Event,
+    namespaces: &Namespaces,
+) -> Vec<epcis::Violation> {
+    quality::lab::measurement_problems(event, namespaces, &quality::Tolerances::default())
+        .iter()
+        .map(|p| epcis::Violation {
+            location: epcis::error::Location {
+                event_index: Some(index),
+                event_id: event.event_id.clone(),
+                field: Some("sensorElementList".into()),
+                ..Default::default()
+            },
+            message: p.to_string(),
+        })
+        .collect()
 }
 
 /// (prefix, namespace key) pairs a batch uses.

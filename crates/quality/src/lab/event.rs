@@ -205,6 +205,29 @@ impl LabResult {
     }
 }
 
+/// The measurement checks alone, for any event that claims the lab-test step: how its sensor
+/// reports are read (units, duplicates, colour classes) and whether the values are physically
+/// possible and consistent. Capture runs this, so that an impossible result is never stored,
+/// while the lab's own metadata (sample, method) is only required to certify the result.
+pub fn measurement_problems(event: &Event, ns: &Namespaces, tol: &Tolerances) -> Vec<LabProblem> {
+    let mut r = Reader {
+        names: Names { ns },
+        problems: Vec::new(),
+    };
+    let (m, h) = r.measurements(event);
+    let mut problems = r.problems;
+    problems.extend(
+        m.validate(tol)
+            .err()
+            .map(|e| e.problems)
+            .unwrap_or_default(),
+    );
+    if let Some(h) = h {
+        problems.extend(super::validate::histogram_problems(&h, m.mfd_um, tol));
+    }
+    problems
+}
+
 fn reports(m: &Measurements, h: Option<&Histogram>) -> Vec<SensorReport> {
     let mut out = Vec::new();
     for (measure, ns, local, uom) in NUMERIC {

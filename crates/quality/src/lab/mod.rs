@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::decimal::Milli;
 use crate::measure::Measurements;
 
-pub use event::{EXTRA_TYPES, namespaces};
+pub use event::{EXTRA_TYPES, measurement_problems, namespaces};
 pub use validate::Tolerances;
 
 /// A test method.

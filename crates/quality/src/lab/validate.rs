@@ -207,6 +207,18 @@ pub(super) fn lab_result(r: &LabResult, tol: &Tolerances) -> Vec<LabProblem> {
     p
 }
 
+/// The histogram's own checks (classes ordered and within range, shares summing to 100 %,
+/// its mean near the reported mean).
+pub(super) fn histogram_problems(
+    h: &Histogram,
+    mfd: Option<Milli>,
+    tol: &Tolerances,
+) -> Vec<LabProblem> {
+    let mut p = Vec::new();
+    histogram(&mut p, h, mfd, tol);
+    p
+}
+
 fn histogram(p: &mut Vec<LabProblem>, h: &Histogram, mfd: Option<Milli>, tol: &Tolerances) {
     if h.bins.is_empty() {
         p.push(invalid("histogram", "a histogram needs at least one class"));

@@ -40,11 +40,11 @@ impl MemoryLedger {
                 continue;
             }
             let read = if e.event.event_id.is_some() {
-                ::provenance::profile::read(i, &e.event, &e.namespaces)
+                crate::prepare::read_profile(i, &e.event, &e.namespaces)
             } else {
                 let mut ev = e.event.clone();
                 ev.event_id = Some(e.hash_id.clone());
-                ::provenance::profile::read(i, &ev, &e.namespaces)
+                crate::prepare::read_profile(i, &ev, &e.namespaces)
             };
             match read {
                 Ok(Some(step)) => steps.push(step),
