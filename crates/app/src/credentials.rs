@@ -23,6 +23,11 @@ fn base(app: &App) -> String {
         .to_owned()
 }
 
+/// A fresh credential id (a URL under the deployment).
+fn new_credential_url(app: &App) -> String {
+    credential_url(app, &uuid::Uuid::new_v4().to_string())
+}
+
 /// Where a credential is served (`GET /credentials/{id}`).
 pub fn credential_url(app: &App, id: &str) -> String {
     format!("{}/credentials/{id}", base(app))
@@ -76,13 +81,14 @@ struct Issue<'a> {
 async fn issue(
     app: &App,
     what: Issue<'_>,
+    id: Option<String>,
     valid_until: Option<DateTime<Utc>>,
     build: impl FnOnce(&CredentialMeta) -> std::result::Result<Value, credentials::BuildError>,
 ) -> Result<Value> {
     let key = issuer_key(app, what.issuer.id).await?;
     let now = app.clock.now();
     let index = app.store.next_status_index(what.issuer.id).await?;
-    let id = credential_url(app, &uuid::Uuid::new_v4().to_string());
+    let id = id.unwrap_or_else(|| new_credential_url(app));
     let mut meta = CredentialMeta::new(
         id.clone(),
         Party::named(key.controller(), what.issuer.name.clone()),
@@ -185,13 +191,7 @@ pub async fn issue_quality(
     event_id: &str,
     schemes: &[String],
 ) -> Result<Value> {
-    if who.org.role != Role::Lab {
-        return Err(AppError::Forbidden(format!(
-            "organisation '{}' has role '{}'; quality certificates are issued by labs",
-            who.org.name,
-            who.org.role.as_str()
-        )));
-    }
+    require_role(who, Role::Lab, "quality certificates")?;
     let events = app.store.get_event(event_id, &who.viewer()).await?;
     let stored = events
         .into_iter()
@@ -206,16 +206,46 @@ pub async fn issue_quality(
             who.org.name
         )));
     }
-    let invalid = |detail: String| AppError::Validation {
-        detail,
-        errors: Vec::new(),
-    };
     let result = quality::LabResult::from_event_with(
         &stored.event,
         &stored.namespaces,
         &quality::Tolerances::default(),
     )
     .map_err(|e| invalid(format!("event {event_id} is not a usable lab test: {e}")))?;
+    let cert = quality_certificate(app, who, &result, schemes).await?;
+    issue(
+        app,
+        Issue {
+            issuer: &who.org,
+            kind: "quality",
+            subjects: quality_subjects(&result.lot, event_id),
+            claims: Vec::new(),
+        },
+        None,
+        None,
+        |meta| cert.to_credential(meta),
+    )
+    .await
+}
+
+fn quality_subjects(lot: &str, event_id: &str) -> Vec<String> {
+    let mut subjects = vec![
+        lot.to_owned(),
+        provenance::identity(lot),
+        event_id.to_owned(),
+    ];
+    subjects.sort();
+    subjects.dedup();
+    subjects
+}
+
+/// The certificate of a lab result: its measurements and each named scheme's verdict.
+async fn quality_certificate(
+    app: &App,
+    who: &Principal,
+    result: &quality::LabResult,
+    schemes: &[String],
+) -> Result<QualityCertificate> {
     let registry = quality::registry().map_err(|e| internal("grading schemes")(e.to_string()))?;
     let mut verdicts = Vec::with_capacity(schemes.len());
     for name in schemes {
@@ -224,8 +254,7 @@ pub async fn issue_quality(
         verdicts
             .push(serde_json::to_value(verdict).map_err(|e| internal("verdict")(e.to_string()))?);
     }
-    let measurements = measurements(&result.measurements);
-    let cert = QualityCertificate {
+    Ok(QualityCertificate {
         lot: result.lot.clone(),
         laboratory: Party::named(issuer_did(app, who.id()).await?, who.org.name.clone()),
         method: result
@@ -236,21 +265,62 @@ pub async fn issue_quality(
             .join(", "),
         sample: result.sample_id.clone(),
         test_date: result.tested_at.date_naive(),
-        measurements,
+        measurements: measurements(&result.measurements),
         verdicts,
-    };
-    issue(
+    })
+}
+
+/// What a lab recorded and certified in one step (`POST /lab-results`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Recorded {
+    /// The lab-test event's eventID.
+    #[serde(rename = "eventID")]
+    pub event_id: String,
+    /// The quality certificate, which the event names in its `certificationInfo`.
+    pub credential: Value,
+}
+
+/// Records a lab result and certifies it: the certificate's id is chosen first, so that the
+/// lab-test event names it in `certificationInfo` and the certificate names the event.
+pub async fn record_lab_result(
+    app: &App,
+    who: &Principal,
+    mut result: quality::LabResult,
+    schemes: &[String],
+) -> Result<Recorded> {
+    require_role(who, Role::Lab, "quality certificates")?;
+    result.validate().map_err(|e| invalid(e.to_string()))?;
+    // Grade before anything is stored: an unknown scheme must change nothing.
+    let cert = quality_certificate(app, who, &result, schemes).await?;
+    let id = new_credential_url(app);
+    if !result.certification.contains(&id) {
+        result.certification.push(id.clone());
+    }
+    let doc = result.to_document().map_err(|e| invalid(e.to_string()))?;
+    let bytes = epcis::jsonld::to_string(&doc).into_bytes();
+    let report = crate::capture::capture_events_body(app, who, &bytes).await?;
+    let event_id = report
+        .event_ids
+        .first()
+        .cloned()
+        .ok_or_else(|| AppError::Internal("the lab-test event was not stored".into()))?;
+    let credential = issue(
         app,
         Issue {
             issuer: &who.org,
             kind: "quality",
-            subjects: vec![result.lot.clone(), event_id.to_owned()],
+            subjects: quality_subjects(&result.lot, &event_id),
             claims: Vec::new(),
         },
+        Some(id),
         None,
         |meta| cert.to_credential(meta),
     )
-    .await
+    .await?;
+    Ok(Recorded {
+        event_id,
+        credential,
+    })
 }
 
 /// The measured values as certificate measurements (decimal strings, UN/ECE units).
@@ -366,6 +436,7 @@ pub async fn issue_scope(app: &App, who: &Principal, req: &ScopeRequest) -> Resu
             subjects,
             claims: Vec::new(),
         },
+        None,
         Some(req.valid_until),
         |meta| cert.to_credential(meta),
     )
@@ -528,6 +599,7 @@ pub async fn issue_transaction(
             subjects,
             claims,
         },
+        None,
         None,
         |meta| cert.to_credential(meta),
     )

@@ -235,6 +235,48 @@ async fn certification_end_to_end(db: Db) {
     let r = s.get(&format!("/credentials/{id}"), &regulator).await;
     assert_eq!(r.json(), quality_vc);
 
+    // The one-step flow: the certificate's id is chosen first, so the lab-test event names it
+    // in certificationInfo and the certificate names the event.
+    let mut second = serde_json::to_value(&result).unwrap();
+    second["sample_id"] = json!("S-0043");
+    second["tested_at"] = json!("2025-06-13T10:00:00+08:00");
+    let before = s.app.store.count_events().await.unwrap();
+    let r = post(
+        &s,
+        "/lab-results",
+        &lab,
+        &json!({"result": second, "schemes": ["no-such-scheme"]}),
+    )
+    .await;
+    assert_eq!(r.status.as_u16(), 400, "{}", r.text());
+    assert_eq!(
+        s.app.store.count_events().await.unwrap(),
+        before,
+        "nothing stored"
+    );
+    let r = post(
+        &s,
+        "/lab-results",
+        &lab,
+        &json!({"result": second, "schemes": ["us-cashmere"]}),
+    )
+    .await;
+    assert_eq!(r.status.as_u16(), 201, "{}", r.text());
+    let recorded = r.json();
+    let cred_id = recorded["credential"]["id"].as_str().unwrap().to_owned();
+    verify(&s, &lab, &recorded["credential"]).await.unwrap();
+    let ev = s
+        .get(
+            &format!("/events/{}", enc(recorded["eventID"].as_str().unwrap())),
+            &lab,
+        )
+        .await
+        .json();
+    let stored = &ev["epcisBody"]["queryResults"]["resultsBody"]["eventList"][0];
+    assert_eq!(stored["certificationInfo"], json!(cred_id), "{ev}");
+    let r = post(&s, "/lab-results", &mill, &json!({"result": second})).await;
+    r.assert_problem(403, "SecurityException");
+
     // The lot is 100 % a covered household's: all of it is certified. A sale certifies half,
     // then a second certificate asking for the whole lot again is refused.
     let lot_report = s
@@ -313,7 +355,11 @@ async fn certification_end_to_end(db: Db) {
         .await
         .json();
     let creds = lr["certification"]["credentials"].as_array().unwrap();
-    assert_eq!(creds.len(), 2, "{lr}");
+    assert_eq!(
+        creds.len(),
+        3,
+        "two quality certificates and a transaction certificate: {lr}"
+    );
     assert!(creds.iter().all(|c| c["status"] == "valid"), "{lr}");
 
     // Only the issuer revokes; a revoked certificate shows as revoked everywhere.

@@ -1,4 +1,5 @@
-//! Verifiable credentials (issue 4): issuing (`POST /credentials/{quality,scope,transaction}`,
+//! Verifiable credentials (issue 4): recording and certifying a lab result in one step
+//! (`POST /lab-results`), issuing (`POST /credentials/{quality,scope,transaction}`,
 //! by labs and certifiers), reading (`GET /credentials/{id}`, public: a credential is made to be
 //! shown and verified), revoking (`POST /credentials/{id}/revoke`, issuer only) and each
 //! issuer's revocation list (`GET /credentials/status/{org}`, public, signed).
@@ -19,7 +20,8 @@ use crate::problem::ApiError;
 const BODY_LIMIT: usize = 1 << 20;
 
 pub fn add_routes(r: Router<App>) -> Router<App> {
-    r.route("/credentials/quality", post(quality))
+    r.route("/lab-results", post(lab_result))
+        .route("/credentials/quality", post(quality))
         .route("/credentials/scope", post(scope))
         .route("/credentials/transaction", post(transaction))
         .route("/credentials/status/{org}", get(status_list))
@@ -76,6 +78,34 @@ async fn quality(
     let req: QualityRequest = request(&headers, body).await?;
     let v = app::credentials::issue_quality(&app, &who, &req.event_id, &req.schemes).await?;
     Ok(credential_response(&v, StatusCode::CREATED))
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LabResultRequest {
+    result: quality::LabResult,
+    #[serde(default)]
+    schemes: Vec<String>,
+}
+
+/// A lab records a result and certifies it in one step: 201 with the lab-test event's eventID
+/// and the quality certificate the event names in `certificationInfo`.
+async fn lab_result(
+    Auth(who): Auth,
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let req: LabResultRequest = request(&headers, body).await?;
+    let recorded =
+        app::credentials::record_lab_result(&app, &who, req.result, &req.schemes).await?;
+    let mut resp = (StatusCode::CREATED, axum::Json(&recorded)).into_response();
+    if let Some(id) = recorded.credential.get("id").and_then(Value::as_str)
+        && let Ok(loc) = HeaderValue::from_str(id)
+    {
+        resp.headers_mut().insert(header::LOCATION, loc);
+    }
+    Ok(resp)
 }
 
 async fn scope(
