@@ -43,8 +43,52 @@ fn internal(what: &str) -> impl Fn(String) -> AppError + '_ {
 }
 
 /// The organisation's signing key: made from 32 random bytes the first time it signs, kept in
-/// the store's settings. Two processes racing keep the first one stored.
+/// the store's settings. Two processes racing keep the first one stored. An organisation with
+/// a domain (a `did:web:` identifier) signs as that DID (`did:web:…#key-1`), publishing the
+/// document [`did_document`] gives at its domain; the others sign as their did:key.
 pub async fn issuer_key(app: &App, org: OrgId) -> Result<IssuerKey> {
+    let key = seed_key(app, org).await?;
+    Ok(match did_web_of(&org_by_id(app, org).await?) {
+        Some(did) => key.renamed(format!("{did}#key-1")),
+        None => key,
+    })
+}
+
+async fn org_by_id(app: &App, id: OrgId) -> Result<Org> {
+    app.store
+        .list_orgs()
+        .await?
+        .into_iter()
+        .find(|o| o.id == id)
+        .ok_or_else(|| AppError::not_found("organisation", id.0.to_string()))
+}
+
+/// The organisation's did:web, when one of its identifiers is a valid one.
+fn did_web_of(org: &Org) -> Option<String> {
+    org.identifiers
+        .iter()
+        .find(|i| i.starts_with("did:web:") && credentials::keys::did_web_document_url(i).is_ok())
+        .cloned()
+}
+
+/// The DID document an organisation with a domain publishes (at
+/// `https://DOMAIN/.well-known/did.json`) so that anyone can resolve its signing key.
+pub async fn did_document(app: &App, org: OrgId) -> Result<Value> {
+    let o = org_by_id(app, org).await?;
+    let did = did_web_of(&o).ok_or_else(|| {
+        AppError::not_found(
+            "DID document (the organisation has no did:web identifier)",
+            org.0.to_string(),
+        )
+    })?;
+    let key = seed_key(app, org).await?;
+    Ok(credentials::keys::did_document(
+        &did,
+        &[("key-1", &key.verifying_key())],
+    ))
+}
+
+async fn seed_key(app: &App, org: OrgId) -> Result<IssuerKey> {
     let mut seed = [0u8; 32];
     app.random.fill(&mut seed);
     let stored = app

@@ -57,6 +57,45 @@ async fn verify(s: &TestServer, token: &str, vc: &Value) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+/// Runs the independent verifier (`../shared/tools/vc_verify.py`) on a credential and its
+/// status list; `None` when the tool or its Python environment is not here.
+fn independent_verdict(vc: &Value, list: &Value) -> Option<(bool, String)> {
+    let script = shared_dir().join("tools/vc_verify.py");
+    let python = std::env::var_os("NOOLUUR_VERIFY_VENV")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .map(|h| std::path::PathBuf::from(h).join(".cache/nooluur-verify"))
+        })
+        .map(|v| v.join("bin/python"))
+        .filter(|p| p.exists());
+    let (Some(python), true) = (python, script.exists()) else {
+        eprintln!(
+            "note: vc_verify.py or its environment is absent, skipping the independent check"
+        );
+        return None;
+    };
+    let dir = std::env::temp_dir().join(format!("nooluur-cert-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (c, l) = (dir.join("vc.json"), dir.join("list.json"));
+    std::fs::write(&c, serde_json::to_vec(vc).unwrap()).unwrap();
+    std::fs::write(&l, serde_json::to_vec(list).unwrap()).unwrap();
+    let out = std::process::Command::new(python)
+        .arg(&script)
+        .arg(&c)
+        .arg("--status-list")
+        .arg(&l)
+        .env("NOOLUUR_VERIFY_NO_BOOTSTRAP", "1")
+        .output()
+        .ok()?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some((out.status.success(), text))
+}
+
 fn certified<'a>(report: &'a Value, standard: &str) -> &'a Value {
     report["certification"]["certified"]
         .as_array()
@@ -225,6 +264,24 @@ async fn certification_end_to_end(db: Db) {
     let quality_vc = r.json();
     assert_eq!(quality_vc["credentialSubject"]["id"], lot.as_str());
     verify(&s, &lab, &quality_vc).await.unwrap();
+    let list_path = quality_vc["credentialStatus"]["statusListCredential"]
+        .as_str()
+        .unwrap()
+        .split("/credentials/")
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let list = s
+        .get(&format!("/credentials/{list_path}"), &lab)
+        .await
+        .json();
+    if let Some((ok, text)) = independent_verdict(&quality_vc, &list) {
+        assert!(ok && text.contains("verified"), "vc_verify.py: {text}");
+        let mut tampered = quality_vc.clone();
+        tampered["credentialSubject"]["sample"] = json!("S-9999");
+        let (ok, text) = independent_verdict(&tampered, &list).unwrap();
+        assert!(!ok, "vc_verify.py accepted a tampered credential: {text}");
+    }
     let id = quality_vc["id"]
         .as_str()
         .unwrap()
@@ -276,6 +333,69 @@ async fn certification_end_to_end(db: Db) {
     assert_eq!(stored["certificationInfo"], json!(cred_id), "{ev}");
     let r = post(&s, "/lab-results", &mill, &json!({"result": second})).await;
     r.assert_problem(403, "SecurityException");
+
+    // A lab with a domain signs as its did:web; its DID document comes from the platform (to
+    // publish at https://lab2.example.mn/.well-known/did.json) and resolves the key offline.
+    let lab2 = s.org("lab2", Role::Lab, &["did:web:lab2.example.mn"]).await;
+    let lab2_id = s.app.store.org_by_name("lab2").await.unwrap().unwrap().id.0;
+    let mut third = second.clone();
+    third["sample_id"] = json!("L2-1");
+    let r = post(
+        &s,
+        "/lab-results",
+        &lab2,
+        &json!({"result": third, "schemes": ["us-cashmere"]}),
+    )
+    .await;
+    assert_eq!(r.status.as_u16(), 201, "{}", r.text());
+    let web_vc = r.json()["credential"].clone();
+    assert_eq!(
+        web_vc["issuer"]["id"], "did:web:lab2.example.mn",
+        "{web_vc}"
+    );
+    let doc = s
+        .get(&format!("/credentials/did/{lab2_id}"), &regulator)
+        .await;
+    assert_eq!(doc.status.as_u16(), 200, "{}", doc.text());
+    let doc = doc.json();
+    let list_url = web_vc["credentialStatus"]["statusListCredential"]
+        .as_str()
+        .unwrap();
+    let list = s
+        .get(
+            &format!(
+                "/credentials/{}",
+                list_url.split("/credentials/").nth(1).unwrap()
+            ),
+            &lab2,
+        )
+        .await
+        .json();
+    let mut lists = StaticStatusLookup::new();
+    lists.insert(list);
+    let err =
+        credentials::verify(&web_vc, &DidKeyResolver, chrono::Utc::now(), &lists).unwrap_err();
+    assert_eq!(err.kind(), "unknown-key", "{err}");
+    let mut keys = credentials::StaticResolver::new();
+    keys.add_did_document(&doc).unwrap();
+    credentials::verify(&web_vc, &keys, chrono::Utc::now(), &lists).unwrap();
+    let r = s
+        .get(
+            &format!(
+                "/credentials/did/{}",
+                s.app
+                    .store
+                    .org_by_name("gobi-lab")
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .id
+                    .0
+            ),
+            &regulator,
+        )
+        .await;
+    r.assert_problem(404, "NoSuchResourceException");
 
     // The lot is 100 % a covered household's: all of it is certified. A sale certifies half,
     // then a second certificate asking for the whole lot again is refused.
@@ -357,8 +477,8 @@ async fn certification_end_to_end(db: Db) {
     let creds = lr["certification"]["credentials"].as_array().unwrap();
     assert_eq!(
         creds.len(),
-        3,
-        "two quality certificates and a transaction certificate: {lr}"
+        4,
+        "three quality certificates and a transaction certificate: {lr}"
     );
     assert!(creds.iter().all(|c| c["status"] == "valid"), "{lr}");
 

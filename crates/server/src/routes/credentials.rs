@@ -25,6 +25,7 @@ pub fn add_routes(r: Router<App>) -> Router<App> {
         .route("/credentials/scope", post(scope))
         .route("/credentials/transaction", post(transaction))
         .route("/credentials/status/{org}", get(status_list))
+        .route("/credentials/did/{org}", get(did_document))
         .route("/credentials/{id}/revoke", post(revoke))
         .route("/credentials/{id}", get(one))
 }
@@ -150,6 +151,23 @@ async fn revoke(
         "revoked_at": c.revoked_at.and_then(chrono::DateTime::from_timestamp_micros),
     }))
     .into_response())
+}
+
+/// The DID document an organisation with a domain publishes at its `/.well-known/did.json`.
+async fn did_document(
+    State(app): State<App>,
+    Path(org): Path<String>,
+) -> Result<Response, ApiError> {
+    let id: i64 = org
+        .parse()
+        .map_err(|_| ApiError(AppError::not_found("organisation", &org)))?;
+    let v = app::credentials::did_document(&app, store::OrgId(id)).await?;
+    let mut resp = axum::Json(v).into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/did+json"),
+    );
+    Ok(resp)
 }
 
 async fn status_list(
