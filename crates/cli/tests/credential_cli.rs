@@ -30,7 +30,10 @@ fn dir() -> PathBuf {
 }
 
 fn write(name: &str, v: &Value) -> PathBuf {
-    let p = dir().join(name);
+    // Tests run in parallel threads of one process: every file gets its own name.
+    static FILES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = FILES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let p = dir().join(format!("{n}-{name}"));
     std::fs::write(&p, serde_json::to_vec_pretty(v).expect("JSON")).expect("write");
     p
 }

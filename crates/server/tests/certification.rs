@@ -75,7 +75,10 @@ fn independent_verdict(vc: &Value, list: &Value) -> Option<(bool, String)> {
         );
         return None;
     };
-    let dir = std::env::temp_dir().join(format!("nooluur-cert-{}", std::process::id()));
+    // One directory per call: the three backends' scenarios run at once in this process.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("nooluur-cert-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let (c, l) = (dir.join("vc.json"), dir.join("list.json"));
     std::fs::write(&c, serde_json::to_vec(vc).unwrap()).unwrap();
