@@ -140,6 +140,22 @@ pub fn extensions(headers: &HeaderMap) -> Result<epcis::Namespaces, ApiError> {
     }
 }
 
+/// Reads a JSON request body into `T`; a body that does not parse is a validation problem
+/// naming the line and column (`what` says what the body should have been).
+pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        ApiError(AppError::validation(
+            format!("{what}: {e}"),
+            vec![app::ErrorItem {
+                line: Some(e.line()),
+                column: Some(e.column()),
+                message: e.to_string(),
+                ..Default::default()
+            }],
+        ))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,17 +32,7 @@ pub fn add_routes(r: Router<App>) -> Router<App> {
 
 async fn request<T: DeserializeOwned>(headers: &HeaderMap, body: Body) -> Result<T, ApiError> {
     let bytes = crate::negotiate::read_body(headers, body, BODY_LIMIT).await?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        ApiError(AppError::validation(
-            format!("the request is not valid: {e}"),
-            vec![app::ErrorItem {
-                line: Some(e.line()),
-                column: Some(e.column()),
-                message: e.to_string(),
-                ..Default::default()
-            }],
-        ))
-    })
+    crate::negotiate::parse_json(&bytes, "the request is not valid")
 }
 
 fn credential_response(v: &Value, status: StatusCode) -> Response {

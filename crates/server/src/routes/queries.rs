@@ -63,17 +63,7 @@ async fn json_body(headers: &HeaderMap, body: Body) -> Result<Value, ApiError> {
             app::AppError::CaptureLimitExceeded(m) => ApiError(app::AppError::QueryTooComplex(m)),
             other => ApiError(other),
         })?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        ApiError(app::AppError::validation(
-            format!("the body is not valid JSON: {e}"),
-            vec![app::ErrorItem {
-                line: Some(e.line()),
-                column: Some(e.column()),
-                message: e.to_string(),
-                ..Default::default()
-            }],
-        ))
-    })
+    crate::negotiate::parse_json(&bytes, "the body is not valid JSON")
 }
 
 fn created(body: &Value, location: String) -> Response {
