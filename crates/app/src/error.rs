@@ -129,6 +129,14 @@ pub enum AppError {
         // Boxed: a second 120-byte variant would make every Result<_, AppError> larger.
         rejection: Box<serde_json::Value>,
     },
+    /// A market rule refused the request (409): a late, early, duplicate or below-reserve
+    /// bid, an auction not open or already closed, an overpayment, a concurrent change.
+    /// `reason` is a stable code clients can act on.
+    #[error("{detail}")]
+    Refused {
+        reason: &'static str,
+        detail: String,
+    },
     #[error("storage failed: {0}")]
     Store(StoreError),
     #[error("{0}")]
@@ -243,7 +251,8 @@ impl AppError {
             AppError::NotFound { .. } => 404,
             AppError::AlreadyExists { .. }
             | AppError::Ledger { .. }
-            | AppError::DoubleClaim { .. } => 409,
+            | AppError::DoubleClaim { .. }
+            | AppError::Refused { .. } => 409,
             AppError::Validation { .. }
             | AppError::QueryParameter(_)
             | AppError::SubscriptionControls(_) => 400,
@@ -271,6 +280,7 @@ impl AppError {
             AppError::Validation { .. }
             | AppError::Ledger { .. }
             | AppError::DoubleClaim { .. } => "epcisException:ValidationException",
+            AppError::Refused { .. } => "https://nooluur.org/problems/refused",
             AppError::QueryParameter(_) => "epcisException:QueryParameterException",
             AppError::SubscriptionControls(_) => "epcisException:SubscriptionControlsException",
             AppError::CaptureLimitExceeded(_) => "epcisException:CaptureLimitExceededException",
@@ -293,6 +303,7 @@ impl AppError {
             AppError::Validation { .. } => "Invalid EPCIS document",
             AppError::Ledger { .. } => "The document conflicts with the lot ledger",
             AppError::DoubleClaim { .. } => "The claim exceeds the lot's certified mass",
+            AppError::Refused { .. } => "Refused by a market rule",
             AppError::QueryParameter(_) => "Invalid query parameter",
             AppError::SubscriptionControls(_) => "Invalid subscription",
             AppError::CaptureLimitExceeded(_) => "Capture payload too large",
@@ -334,6 +345,7 @@ impl AppError {
         match self {
             AppError::Ledger { rejection, .. } => p["rejection"] = rejection.clone(),
             AppError::DoubleClaim { rejection, .. } => p["rejection"] = (**rejection).clone(),
+            AppError::Refused { reason, .. } => p["reason"] = (*reason).into(),
             _ => {}
         }
         if !self.items().is_empty() {

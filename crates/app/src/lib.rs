@@ -21,6 +21,7 @@ pub mod credentials;
 pub mod error;
 pub mod jobs;
 pub mod log;
+pub mod market;
 pub mod memory;
 pub mod named;
 pub mod orgs;

@@ -30,6 +30,7 @@ struct Inner {
     settings: BTreeMap<String, String>,
     ledger: store::MemoryLedger,
     credentials: store::MemoryCredentials,
+    records: store::MemoryRecords,
 }
 
 /// The in-memory store.
@@ -524,5 +525,26 @@ impl Store for MemoryStore {
 
     async fn claimed_grams(&self, lot: &str, standard: &str) -> Result<i64> {
         Ok(self.lock().credentials.claimed_grams(lot, standard))
+    }
+
+    async fn write_records(
+        &self,
+        inserts: Vec<store::NewRecord>,
+        updates: Vec<store::RecordUpdate>,
+        at: i64,
+    ) -> Result<()> {
+        self.lock().records.write(inserts, updates, at)
+    }
+
+    async fn get_record(&self, kind: &str, key: &str) -> Result<Option<store::StoredRecord>> {
+        Ok(self.lock().records.get(kind, key))
+    }
+
+    async fn list_records(
+        &self,
+        kind: &str,
+        filter: &store::RecordFilter,
+    ) -> Result<Vec<store::StoredRecord>> {
+        Ok(self.lock().records.list(kind, filter))
     }
 }

@@ -28,3 +28,20 @@ impl FromRequestParts<App> for Auth {
         Ok(Auth(principal))
     }
 }
+
+/// Extractor for public resources that show more to those entitled: `None` without an
+/// `Authorization` header, the principal with a valid one, 401 with an invalid one.
+#[derive(Debug, Clone)]
+pub struct MaybeAuth(pub Option<Principal>);
+
+impl FromRequestParts<App> for MaybeAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<MaybeAuth, ApiError> {
+        if parts.headers.get(header::AUTHORIZATION).is_none() {
+            return Ok(MaybeAuth(None));
+        }
+        let Auth(p) = Auth::from_request_parts(parts, app).await?;
+        Ok(MaybeAuth(Some(p)))
+    }
+}

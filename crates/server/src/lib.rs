@@ -25,7 +25,7 @@ use axum::http::HeaderValue;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 
-pub use auth::Auth;
+pub use auth::{Auth, MaybeAuth};
 pub use problem::ApiError;
 
 /// The EPCIS and CBV versions this server speaks.

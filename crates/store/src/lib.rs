@@ -12,9 +12,11 @@ mod log;
 mod postgres;
 mod prepare;
 mod provenance;
+mod records;
 pub use credentials::{Claim, MemoryCredentials, NewCredential, StoredCredential};
 pub use prepare::{PreparedBatch, log_entry, prepare_batch};
 pub use provenance::{MemoryLedger, MongoliaCensus, Relation, ledger_config, rejection_reason};
+pub use records::{MemoryRecords, NewRecord, RecordFilter, RecordUpdate, StoredRecord};
 mod sql;
 mod sqlite;
 pub mod testing;
@@ -81,6 +83,13 @@ pub enum StoreError {
     /// A credential with this id is already stored.
     #[error("a credential with id {0} already exists")]
     DuplicateCredential(String),
+    /// A record with this kind and key is already stored (or the batch names it twice).
+    #[error("{kind} '{key}' already exists")]
+    DuplicateRecord { kind: String, key: String },
+    /// An update named a version the record is no longer at (someone else changed it first),
+    /// or a record that does not exist. Nothing of the batch was written.
+    #[error("{kind} '{key}' was changed by someone else; read it again")]
+    StaleRecord { kind: String, key: String },
     /// A claim of the credential would take the unrevoked claims on (lot, standard) past the
     /// claim's `limit_grams`; `claimed_grams` were claimed before it (earlier claims of the same
     /// credential included), it asked for `asked_grams`. Nothing was stored.
@@ -271,6 +280,20 @@ pub trait Store: Send + Sync + 'static {
     async fn revoked_status_indexes(&self, issuer: OrgId) -> Result<Vec<i64>>;
     /// Grams claimed by unrevoked credentials on (lot, standard).
     async fn claimed_grams(&self, lot: &str, standard: &str) -> Result<i64>;
+
+    // Records (registry, market): see `records`.
+    /// Inserts and updates records together, at `at` (µs), or nothing: `DuplicateRecord` for
+    /// an insert whose (kind, key) exists, `StaleRecord` for an update whose record is not at
+    /// the version it names.
+    async fn write_records(
+        &self,
+        inserts: Vec<NewRecord>,
+        updates: Vec<RecordUpdate>,
+        at: i64,
+    ) -> Result<()>;
+    async fn get_record(&self, kind: &str, key: &str) -> Result<Option<StoredRecord>>;
+    /// The records of a kind matching the filter, in insertion order.
+    async fn list_records(&self, kind: &str, filter: &RecordFilter) -> Result<Vec<StoredRecord>>;
 }
 
 /// Opens the store a URL names and brings its schema up to date: `sqlite://PATH` (the file is

@@ -18,6 +18,8 @@ mod fixtures;
 mod props;
 #[path = "conformance/provenance.rs"]
 mod provenance_scenarios;
+#[path = "conformance/records.rs"]
+mod record_scenarios;
 #[path = "conformance/scenarios.rs"]
 mod scenarios;
 
@@ -150,6 +152,8 @@ on_every_backend!(
     credential_revocation,
     credential_claims_within_limits,
     credential_claims_concurrent,
+    records_crud_and_batches,
+    records_concurrent_cas,
 );
 
 /// A SQLite file keeps everything across a reopen.

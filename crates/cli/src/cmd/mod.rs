@@ -2,8 +2,10 @@
 
 mod bench;
 mod bench_provenance;
+mod climate;
 mod credential;
 mod db;
+mod insurance;
 mod market;
 mod provenance;
 mod quality;
@@ -58,6 +60,15 @@ enum Command {
     /// Sealed-bid auction computations.
     #[command(subcommand)]
     Auction(market::AuctionCommand),
+    /// Dzud early warning: risk hindcast and skill, winter fodder contingency plans.
+    #[command(subcommand)]
+    Dzud(climate::DzudCommand),
+    /// Pasture: stocking against carrying capacity.
+    #[command(subcommand)]
+    Pasture(climate::PastureCommand),
+    /// Index-based livestock insurance: payouts and policy hindcasts.
+    #[command(subcommand)]
+    Insurance(insurance::InsuranceCommand),
     /// Print the EPCIS event hash ID of every event of a document (JSON-LD or XML), one per line.
     Hash(tools::HashArgs),
     /// Print the canonical GS1 Digital Link of each identifier (or the identifier unchanged).
@@ -72,6 +83,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Coop(c) => market::coop(c),
         Command::Quality(c) => quality::run(c),
         Command::Auction(c) => market::auction(c),
+        Command::Dzud(c) => climate::dzud(c),
+        Command::Pasture(c) => climate::pasture(c),
+        Command::Insurance(c) => insurance::run(c),
         command => {
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
@@ -91,7 +105,10 @@ pub fn run(cli: Cli) -> Result<()> {
                     | Command::Simulate(_)
                     | Command::Coop(_)
                     | Command::Quality(_)
-                    | Command::Auction(_) => {
+                    | Command::Auction(_)
+                    | Command::Dzud(_)
+                    | Command::Pasture(_)
+                    | Command::Insurance(_) => {
                         unreachable!("handled above")
                     }
                 }

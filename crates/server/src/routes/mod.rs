@@ -1,10 +1,12 @@
 //! The routes of the REST binding, one module per resource family.
 
+mod auctions;
 mod capture;
 mod credentials;
 mod discovery;
 mod events;
 mod log;
+mod market;
 mod provenance;
 mod queries;
 mod resources;
@@ -58,6 +60,8 @@ pub fn routes() -> Router<App> {
         );
     let r = resources::add_routes(r);
     let r = credentials::add_routes(r);
+    let r = market::add_routes(r);
+    let r = auctions::add_routes(r);
     queries::add_routes(r)
 }
 

@@ -161,4 +161,25 @@ store_impl!(PgStore, Backend::Postgres, {
     async fn claimed_grams(&self, lot: &str, standard: &str) -> Result<i64> {
         crate::credentials::postgres::claimed(self.read(), lot, standard).await
     }
+
+    async fn write_records(
+        &self,
+        inserts: Vec<crate::NewRecord>,
+        updates: Vec<crate::RecordUpdate>,
+        at: i64,
+    ) -> Result<()> {
+        crate::records::postgres::write_batch(self.write(), &inserts, &updates, at).await
+    }
+
+    async fn get_record(&self, kind: &str, key: &str) -> Result<Option<crate::StoredRecord>> {
+        crate::records::postgres::get(self.read(), kind, key).await
+    }
+
+    async fn list_records(
+        &self,
+        kind: &str,
+        filter: &crate::RecordFilter,
+    ) -> Result<Vec<crate::StoredRecord>> {
+        crate::records::postgres::list(self.read(), kind, filter).await
+    }
 });

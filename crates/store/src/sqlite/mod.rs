@@ -244,4 +244,25 @@ store_impl!(SqliteStore, Backend::Sqlite, {
     async fn claimed_grams(&self, lot: &str, standard: &str) -> Result<i64> {
         crate::credentials::sqlite::claimed(self.read(), lot, standard).await
     }
+
+    async fn write_records(
+        &self,
+        inserts: Vec<crate::NewRecord>,
+        updates: Vec<crate::RecordUpdate>,
+        at: i64,
+    ) -> Result<()> {
+        crate::records::sqlite::write_batch(self.write(), &inserts, &updates, at).await
+    }
+
+    async fn get_record(&self, kind: &str, key: &str) -> Result<Option<crate::StoredRecord>> {
+        crate::records::sqlite::get(self.read(), kind, key).await
+    }
+
+    async fn list_records(
+        &self,
+        kind: &str,
+        filter: &crate::RecordFilter,
+    ) -> Result<Vec<crate::StoredRecord>> {
+        crate::records::sqlite::list(self.read(), kind, filter).await
+    }
 });

@@ -15,6 +15,7 @@ pub use crate::credential_scenarios::*;
 pub use crate::declaration_scenarios::*;
 use crate::fixtures::*;
 pub use crate::provenance_scenarios::*;
+pub use crate::record_scenarios::*;
 
 fn all() -> Viewer {
     Viewer::operator()

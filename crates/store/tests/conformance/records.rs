@@ -1,0 +1,175 @@
+//! Scenarios of the market's records: inserts, duplicates, listing by parent and owner in
+//! insertion order, compare-and-swap updates, all-or-nothing batches, and one winner among
+//! concurrent writers of one version.
+
+use std::sync::Arc;
+
+use nooluur_store::{NewRecord, OrgId, RecordFilter, RecordUpdate, Store, StoreError};
+
+fn rec(kind: &str, key: &str, parent: Option<&str>, owner: Option<i64>, body: &str) -> NewRecord {
+    NewRecord {
+        kind: kind.into(),
+        key: key.into(),
+        parent: parent.map(Into::into),
+        owner: owner.map(OrgId),
+        body: body.into(),
+    }
+}
+
+fn upd(kind: &str, key: &str, version: i64, body: &str) -> RecordUpdate {
+    RecordUpdate {
+        kind: kind.into(),
+        key: key.into(),
+        version,
+        body: body.into(),
+    }
+}
+
+pub async fn records_crud_and_batches(s: Arc<dyn Store>) {
+    s.write_records(
+        vec![
+            rec("bid", "A/1", Some("A"), Some(7), "{\"n\":1}"),
+            rec("bid", "A/2", Some("A"), Some(8), "{\"n\":2}"),
+            rec("bid", "B/1", Some("B"), Some(7), "{\"n\":3}"),
+            rec("pool", "A/1", None, Some(7), "{}"),
+        ],
+        vec![],
+        100,
+    )
+    .await
+    .unwrap();
+    let got = s.get_record("bid", "A/1").await.unwrap().unwrap();
+    assert_eq!(
+        (got.version, got.created_at, got.owner),
+        (1, 100, Some(OrgId(7)))
+    );
+    assert!(s.get_record("bid", "nope").await.unwrap().is_none());
+    let keys =
+        |v: Vec<nooluur_store::StoredRecord>| v.into_iter().map(|r| r.key).collect::<Vec<_>>();
+    assert_eq!(
+        keys(
+            s.list_records("bid", &RecordFilter::parent("A"))
+                .await
+                .unwrap()
+        ),
+        ["A/1", "A/2"]
+    );
+    assert_eq!(
+        keys(
+            s.list_records("bid", &RecordFilter::owner(OrgId(7)))
+                .await
+                .unwrap()
+        ),
+        ["A/1", "B/1"]
+    );
+    let both = RecordFilter {
+        parent: Some("A".into()),
+        owner: Some(OrgId(8)),
+    };
+    assert_eq!(keys(s.list_records("bid", &both).await.unwrap()), ["A/2"]);
+    assert_eq!(
+        s.list_records("bid", &RecordFilter::default())
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+
+    // A duplicate (kind, key) fails the whole batch, the update in it included.
+    let e = s
+        .write_records(
+            vec![
+                rec("bid", "C/1", None, None, "{}"),
+                rec("bid", "A/1", None, None, "{}"),
+            ],
+            vec![upd("pool", "A/1", 1, "{\"x\":1}")],
+            200,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::DuplicateRecord { ref kind, ref key } if kind == "bid" && key == "A/1"),
+        "{e}"
+    );
+    assert!(s.get_record("bid", "C/1").await.unwrap().is_none());
+    assert_eq!(
+        s.get_record("pool", "A/1").await.unwrap().unwrap().body,
+        "{}"
+    );
+
+    // Compare and swap.
+    s.write_records(vec![], vec![upd("pool", "A/1", 1, "{\"x\":1}")], 300)
+        .await
+        .unwrap();
+    let p = s.get_record("pool", "A/1").await.unwrap().unwrap();
+    assert_eq!(
+        (p.version, p.updated_at, p.body.as_str()),
+        (2, 300, "{\"x\":1}")
+    );
+    let e = s
+        .write_records(
+            vec![rec("bid", "D/1", None, None, "{}")],
+            vec![upd("pool", "A/1", 1, "{\"x\":2}")],
+            400,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::StaleRecord { .. }), "{e}");
+    assert!(
+        s.get_record("bid", "D/1").await.unwrap().is_none(),
+        "the insert rolled back"
+    );
+    let e = s
+        .write_records(vec![], vec![upd("pool", "missing", 1, "{}")], 400)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::StaleRecord { .. }), "{e}");
+    let e = s
+        .write_records(
+            vec![
+                rec("x", "1", None, None, "{}"),
+                rec("x", "1", None, None, "{}"),
+            ],
+            vec![],
+            1,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::DuplicateRecord { .. }), "{e}");
+}
+
+/// Eight writers update one version: exactly one wins.
+pub async fn records_concurrent_cas(s: Arc<dyn Store>) {
+    s.write_records(
+        vec![rec("auction", "A", None, None, "{\"closed\":false}")],
+        vec![],
+        1,
+    )
+    .await
+    .unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move {
+            s.write_records(
+                vec![],
+                vec![upd("auction", "A", 1, &format!("{{\"closed\":{i}}}"))],
+                2,
+            )
+            .await
+        }));
+    }
+    let mut won = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(()) => won += 1,
+            Err(StoreError::StaleRecord { .. }) => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!(won, 1);
+    assert_eq!(
+        s.get_record("auction", "A").await.unwrap().unwrap().version,
+        2
+    );
+}
