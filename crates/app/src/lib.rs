@@ -15,10 +15,12 @@ extern crate nooluur_store as store;
 
 pub mod auth;
 pub mod capture;
+pub mod climate;
 pub mod clock;
 mod codec;
 pub mod credentials;
 pub mod error;
+pub mod finance;
 pub mod jobs;
 pub mod log;
 pub mod market;

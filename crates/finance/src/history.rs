@@ -46,13 +46,16 @@ pub enum Source {
     Event(String),
     /// A verifiable credential's URL.
     Credential(String),
+    /// A record of the platform that is neither (a herd count in the registry, a loan), by the
+    /// URL that answers it.
+    Record(String),
 }
 
 impl Source {
     /// The id or URL.
     pub fn link(&self) -> &str {
         match self {
-            Source::Event(s) | Source::Credential(s) => s,
+            Source::Event(s) | Source::Credential(s) | Source::Record(s) => s,
         }
     }
 }

@@ -196,6 +196,7 @@ fn history_json(s: &Summary) -> Value {
                 .map(|src| match src {
                     Source::Event(id) => json!({"event": id}),
                     Source::Credential(id) => json!({"credential": id}),
+                    Source::Record(url) => json!({"record": url}),
                 })
                 .collect(),
         ),

@@ -19,35 +19,23 @@ fn enc(id: &str) -> String {
     utf8_percent_encode(id, NON_ALPHANUMERIC).to_string()
 }
 
-async fn created(s: &TestServer, path: &str, token: &str, body: Value) -> Value {
-    let r = s.post_json(path, token, &body).await;
-    assert_eq!(r.status.as_u16(), 201, "POST {path}: {}", r.text());
-    r.json()
-}
-
-async fn ok(s: &TestServer, path: &str, token: &str) -> Value {
-    let r = s.get(path, token).await;
-    assert_eq!(r.status.as_u16(), 200, "GET {path}: {}", r.text());
-    r.json()
-}
-
 /// Registers a household with a herd, as a member of the registering cooperative.
 async fn household(s: &TestServer, coop: &str, name: &str, soum: &str, goats: u64) -> String {
-    let h = created(
-        s,
-        "/households",
-        coop,
-        json!({"name": name, "soum": soum, "bag": "2", "members": 4}),
-    )
-    .await;
+    let h = s
+        .created(
+            "/households",
+            coop,
+            json!({"name": name, "soum": soum, "bag": "2", "members": 4}),
+        )
+        .await;
     let id = h["id"].as_str().unwrap().to_owned();
-    let herd = created(
-        s,
-        &format!("/households/{id}/herds"),
-        coop,
-        json!({"year": 2025, "goat": goats, "sheep": 50, "horse": 5, "cattle": 3}),
-    )
-    .await;
+    let herd = s
+        .created(
+            &format!("/households/{id}/herds"),
+            coop,
+            json!({"year": 2025, "goat": goats, "sheep": 50, "horse": 5, "cattle": 3}),
+        )
+        .await;
     // 0.9 × goats + 50 + 35 + 18 sheep units, exactly.
     let tenths = goats * 9 + 500 + 350 + 180;
     assert_eq!(
@@ -65,8 +53,7 @@ async fn intake(
     colour: &str,
     grade: &str,
 ) -> Value {
-    created(
-        s,
+    s.created(
         "/intakes",
         coop,
         json!({"household": hh, "gross_kg": kg, "moisture_pct": "15", "impurity_pct": "4",
@@ -108,16 +95,16 @@ async fn season(db: Db) {
     let regulator = s.org("regulator", Role::Regulator, &[]).await;
 
     // Reference tables.
-    let aimags = ok(&s, "/registry/aimags", &regulator).await;
+    let aimags = s.ok("/registry/aimags", &regulator).await;
     assert_eq!(
         aimags.as_array().unwrap().len(),
         22,
         "21 aimags and Ulaanbaatar"
     );
-    let soums = ok(&s, "/registry/soums", &regulator).await;
+    let soums = s.ok("/registry/soums", &regulator).await;
     let soums = soums.as_array().unwrap();
     assert!(soums.len() >= 330, "{}", soums.len());
-    let uliastai = ok(&s, "/registry/soums/18101", &regulator).await;
+    let uliastai = s.ok("/registry/soums/18101", &regulator).await;
     assert_eq!(uliastai["aimag"], "81");
     let other_soum = soums
         .iter()
@@ -162,15 +149,15 @@ async fn season(db: Db) {
         .await;
     assert_eq!(public.status.as_u16(), 200, "{}", public.text());
     assert!(public.json().get("name").is_none(), "{}", public.text());
-    let members = ok(
-        &s,
-        &format!(
-            "/cooperatives/{}/members",
-            org_id(&s, "Uliastai herders").await
-        ),
-        &coop_a,
-    )
-    .await;
+    let members = s
+        .ok(
+            &format!(
+                "/cooperatives/{}/members",
+                org_id(&s, "Uliastai herders").await
+            ),
+            &coop_a,
+        )
+        .await;
     assert_eq!(members.as_array().unwrap().len(), 3);
 
     // Intake: receipts are EPCIS receiving events; a member of B cannot be weighed by A.
@@ -210,12 +197,12 @@ async fn season(db: Db) {
         )
         .await;
     r.assert_problem(400, "ValidationException");
-    let receipt = ok(
-        &s,
-        &format!("/intakes/{}/receipt", i1["receipt"].as_str().unwrap()),
-        &coop_a,
-    )
-    .await;
+    let receipt = s
+        .ok(
+            &format!("/intakes/{}/receipt", i1["receipt"].as_str().unwrap()),
+            &coop_a,
+        )
+        .await;
     let events = receipt["epcisBody"]["eventList"].as_array().unwrap();
     let delivery = events.iter().find(|e| e["bizStep"] == "receiving").unwrap();
     assert_eq!(
@@ -228,28 +215,28 @@ async fn season(db: Db) {
     );
 
     // The 60 kg was a typing error: corrected to 6.000 kg by an error declaration.
-    let fixed = created(
-        &s,
-        &format!("/intakes/{}/correction", wrong["receipt"].as_str().unwrap()),
-        &coop_a,
-        json!({"household": a3, "gross_kg": "6.000", "moisture_pct": "15", "impurity_pct": "4",
+    let fixed = s
+        .created(
+            &format!("/intakes/{}/correction", wrong["receipt"].as_str().unwrap()),
+            &coop_a,
+            json!({"household": a3, "gross_kg": "6.000", "moisture_pct": "15", "impurity_pct": "4",
                "guard_hair_pct": "12", "colour": "white", "grade": "I"}),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(fixed["corrects"], wrong["receipt"]);
-    let old = ok(
-        &s,
-        &format!("/intakes/{}", wrong["receipt"].as_str().unwrap()),
-        &coop_a,
-    )
-    .await;
+    let old = s
+        .ok(
+            &format!("/intakes/{}", wrong["receipt"].as_str().unwrap()),
+            &coop_a,
+        )
+        .await;
     assert_eq!(old["state"], "corrected");
-    let declared = ok(
-        &s,
-        &format!("/events/{}", enc(wrong["delivery_event"].as_str().unwrap())),
-        &coop_a,
-    )
-    .await;
+    let declared = s
+        .ok(
+            &format!("/events/{}", enc(wrong["delivery_event"].as_str().unwrap())),
+            &coop_a,
+        )
+        .await;
     let list = declared["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
         .as_array()
         .unwrap()
@@ -270,13 +257,9 @@ async fn season(db: Db) {
     assert_ne!(bi1["receipt"], i1["receipt"]);
 
     // Pooling: mass conserved; an intake pooled once.
-    let pool_a = created(
-        &s,
-        "/pools",
-        &coop_a,
-        json!({"colour": "white", "grade": "I"}),
-    )
-    .await;
+    let pool_a = s
+        .created("/pools", &coop_a, json!({"colour": "white", "grade": "I"}))
+        .await;
     assert_eq!(pool_a["intakes"].as_array().unwrap().len(), 3, "{pool_a}");
     assert_eq!(pool_a["grams"], 12_400 + 8_150 + 6_000);
     let r = s
@@ -287,13 +270,9 @@ async fn season(db: Db) {
         )
         .await;
     r.assert_problem(400, "ValidationException");
-    let pool_b = created(
-        &s,
-        "/pools",
-        &coop_b,
-        json!({"colour": "white", "grade": "I"}),
-    )
-    .await;
+    let pool_b = s
+        .created("/pools", &coop_b, json!({"colour": "white", "grade": "I"}))
+        .await;
     let pool_a_id = pool_a["id"].as_str().unwrap().to_owned();
     let pool_b_id = pool_b["id"].as_str().unwrap().to_owned();
 
@@ -303,14 +282,13 @@ async fn season(db: Db) {
         "methods": ["IWTO-47"], "tested_at": "2025-05-03T10:00:00+08:00",
         "measurements": {"mfd_um": 15.4, "cv_pct": 21.0, "over30_pct": 0.3, "length_mm": 38.0}
     });
-    created(
-        &s,
+    s.created(
         "/lab-results",
         &lab,
         json!({"result": result, "schemes": ["us-cashmere"]}),
     )
     .await;
-    let listing = ok(&s, &format!("/pools/{pool_a_id}"), &regulator).await;
+    let listing = s.ok(&format!("/pools/{pool_a_id}"), &regulator).await;
     assert_eq!(listing["certificates"][0]["status"], "valid", "{listing}");
     let shares = listing["provenance"].to_string();
     assert!(
@@ -319,9 +297,7 @@ async fn season(db: Db) {
     );
 
     // A joint auction: A lists its pool with B as partner; B adds its pool before the opening.
-    let auction = created(
-        &s,
-        "/auctions",
+    let auction = s.created("/auctions",
         &coop_a,
         json!({"title": "Spring white", "rule": "second-price",
                "opens_at": "2025-05-05T00:00:00Z", "closes_at": "2025-05-06T00:00:00Z",
@@ -329,8 +305,7 @@ async fn season(db: Db) {
     )
     .await;
     let aid = auction["id"].as_str().unwrap().to_owned();
-    created(
-        &s,
+    s.created(
         &format!("/auctions/{aid}/lots"),
         &coop_b,
         json!({"pool": pool_b_id, "reserve_mnt": 1_500_000}),
@@ -345,15 +320,14 @@ async fn season(db: Db) {
         2,
         "{catalogue}"
     );
-    created(
-        &s,
+    s.created(
         "/catalogue/enquiries",
         &buyers[0],
         json!({"item": format!("lot:{aid}/{pool_a_id}"), "message": "Sample available?"}),
     )
     .await;
     assert_eq!(
-        ok(&s, "/catalogue/enquiries", &coop_a)
+        s.ok("/catalogue/enquiries", &coop_a)
             .await
             .as_array()
             .unwrap()
@@ -405,7 +379,7 @@ async fn season(db: Db) {
         .await;
     r.assert_problem(403, "SecurityException");
     // Sealed: neither the seller nor anyone else sees a bid before the close.
-    let seen = ok(&s, &format!("/auctions/{aid}"), &coop_a).await;
+    let seen = s.ok(&format!("/auctions/{aid}"), &coop_a).await;
     assert_eq!(seen["state"], "open");
     assert!(
         !seen.to_string().contains("3100000") && seen.get("results").is_none(),
@@ -446,12 +420,9 @@ async fn season(db: Db) {
     assert_eq!(results[1]["price_mnt"], 1_500_000);
 
     // The book: every bidder finds its receipt; its digest is in the logged close event.
-    let book = ok(
-        &s,
-        &format!("/auctions/{aid}/books/{pool_a_id}"),
-        &buyers[2],
-    )
-    .await;
+    let book = s
+        .ok(&format!("/auctions/{aid}/books/{pool_a_id}"), &buyers[2])
+        .await;
     for r in [&receipt_x, &receipt_y] {
         let entry = book["book"]["bids"]
             .as_array()
@@ -462,12 +433,12 @@ async fn season(db: Db) {
     }
     let digest = hex::encode(Sha256::digest(tlog::jcs::to_vec(&book["book"]).unwrap()));
     assert_eq!(book["book_sha256"], json!(digest));
-    let close_event = ok(
-        &s,
-        &format!("/events/{}", enc(book["close_event"].as_str().unwrap())),
-        &coop_a,
-    )
-    .await;
+    let close_event = s
+        .ok(
+            &format!("/events/{}", enc(book["close_event"].as_str().unwrap())),
+            &coop_a,
+        )
+        .await;
     assert!(close_event.to_string().contains(&digest), "{close_event}");
     let proof = s
         .get(
@@ -480,9 +451,7 @@ async fn season(db: Db) {
     assert!(book["sale_event"].is_string(), "{book}");
 
     // Settlement: proceeds − fee − costs, split exactly by clean weight × factor.
-    let st = created(
-        &s,
-        &format!("/auctions/{aid}/lots/{pool_a_id}/settlement"),
+    let st = s.created(&format!("/auctions/{aid}/lots/{pool_a_id}/settlement"),
         &coop_a,
         json!({"fee_mnt": 93_000, "costs": [{"label": "transport", "amount_mnt": 45_000}, {"label": "lab", "amount_mnt": 30_000}]}),
     )
@@ -510,8 +479,7 @@ async fn season(db: Db) {
         )
         .await;
     r.assert_problem(403, "SecurityException");
-    created(
-        &s,
+    s.created(
         &format!("/auctions/{aid}/lots/{pool_b_id}/settlement"),
         &coop_b,
         json!({"fee_mnt": 30_000}),
@@ -523,8 +491,7 @@ async fn season(db: Db) {
     let owed = lines.iter().find(|l| l["member"] == json!(a1)).unwrap()["amount_mnt"]
         .as_i64()
         .unwrap();
-    created(
-        &s,
+    s.created(
         &format!("/settlements/{sid}/payments"),
         &coop_a,
         json!({"household": a1, "amount_mnt": owed - 1000}),
@@ -538,11 +505,11 @@ async fn season(db: Db) {
         )
         .await;
     assert_eq!(problem_reason(&r, 409), "overpayment");
-    let statement = ok(&s, &format!("/households/{a1}/statement"), &coop_a).await;
+    let statement = s.ok(&format!("/households/{a1}/statement"), &coop_a).await;
     assert_eq!(statement["settled_mnt"], owed);
     assert_eq!(statement["balance_mnt"], 1000);
     assert_eq!(statement["intakes"].as_array().unwrap().len(), 1);
-    let corrected = ok(&s, &format!("/households/{a3}/statement"), &coop_a).await;
+    let corrected = s.ok(&format!("/households/{a3}/statement"), &coop_a).await;
     assert_eq!(
         corrected["intakes"][0]["gross_g"], 6_000,
         "only the corrected intake counts: {corrected}"
@@ -553,7 +520,7 @@ async fn season(db: Db) {
     r.assert_problem(403, "SecurityException");
 
     // Price index: both auction sales and a recorded sale, by colour, grade, aimag and week.
-    created(&s, "/sales", &buyers[2], json!({"date": "2025-05-07", "colour": "white", "grade": "I", "aimag": "81", "clean_kg": "100", "price_mnt": 14_000_000})).await;
+    s.created("/sales", &buyers[2], json!({"date": "2025-05-07", "colour": "white", "grade": "I", "aimag": "81", "clean_kg": "100", "price_mnt": 14_000_000})).await;
     let index = s
         .send(reqwest::Method::GET, "/price-index", None, &[], None)
         .await

@@ -5,6 +5,7 @@ mod bench_provenance;
 mod climate;
 mod credential;
 mod db;
+mod demo;
 mod insurance;
 mod market;
 mod provenance;
@@ -32,6 +33,8 @@ pub struct Cli {
 enum Command {
     /// Serve the EPCIS 2.0 REST repository.
     Serve(db::ServeArgs),
+    /// Create a demo store with a simulated season, serve it and print what to open.
+    Demo(demo::DemoArgs),
     /// Manage organisations and their API tokens.
     #[command(subcommand)]
     Org(db::OrgCommand),
@@ -93,6 +96,7 @@ pub fn run(cli: Cli) -> Result<()> {
             rt.block_on(async move {
                 match command {
                     Command::Serve(a) => db::serve(a).await,
+                    Command::Demo(a) => demo::demo(a).await,
                     Command::Org(c) => db::org(c).await,
                     Command::Capture(a) => db::capture(a).await,
                     Command::Verify(a) => verify::verify(a).await,

@@ -23,7 +23,9 @@ use serde::{Deserialize, Serialize};
 use crate::decimal::{DecimalError, Rate, parse_mnt};
 
 pub use data::{aimag_mortality, mortality_series, national_mortality};
-pub use policy::{Hindcast, HindcastYear, IndexLevel, MortalityPoint, Policy, hindcast};
+pub use policy::{
+    Hindcast, HindcastYear, IndexLevel, MortalityPoint, Policy, hindcast, parse_species,
+};
 
 /// The built-in defaults file.
 pub const INSURANCE_V1: &str = include_str!("../../config/insurance-v1.toml");

@@ -2,11 +2,14 @@
 
 mod auctions;
 mod capture;
+mod climate;
 mod credentials;
 mod discovery;
 mod events;
+mod finance;
 mod log;
 mod market;
+mod passport;
 mod provenance;
 mod queries;
 mod resources;
@@ -62,6 +65,9 @@ pub fn routes() -> Router<App> {
     let r = credentials::add_routes(r);
     let r = market::add_routes(r);
     let r = auctions::add_routes(r);
+    let r = climate::add_routes(r);
+    let r = finance::add_routes(r);
+    let r = passport::add_routes(r);
     queries::add_routes(r)
 }
 

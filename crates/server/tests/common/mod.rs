@@ -303,6 +303,20 @@ impl TestServer {
         .await
     }
 
+    /// POSTs JSON that must answer 201 Created; the created resource.
+    pub async fn created(&self, path: &str, token: &str, body: Value) -> Value {
+        let r = self.post_json(path, token, &body).await;
+        assert_eq!(r.status.as_u16(), 201, "POST {path}: {}", r.text());
+        r.json()
+    }
+
+    /// GETs what must answer 200 OK; its JSON.
+    pub async fn ok(&self, path: &str, token: &str) -> Value {
+        let r = self.get(path, token).await;
+        assert_eq!(r.status.as_u16(), 200, "GET {path}: {}", r.text());
+        r.json()
+    }
+
     /// `POST /capture` with a document, content type by sniffing.
     pub async fn post_capture(&self, token: &str, doc: &[u8], headers: &[(&str, &str)]) -> Resp {
         let ct = if epcis::Format::sniff(doc) == epcis::Format::Xml {
