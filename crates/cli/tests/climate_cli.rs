@@ -1,36 +1,12 @@
 //! `nooluur dzud` and `nooluur pasture`: the exact interface of issue 6, run on the built binary.
 
+mod common;
+
+use common::*;
+
 use std::path::PathBuf;
-use std::process::Command;
 
 use serde_json::Value;
-
-fn run(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_nooluur"))
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn json(args: &[&str]) -> Value {
-    let (ok, out, err) = run(args);
-    assert!(ok, "{args:?}: {err}");
-    serde_json::from_str(&out).expect("JSON")
-}
-
-/// Refused with exit status ≠ 0 and a single `nooluur: …` line naming the problem.
-fn refused(args: &[&str], needle: &str) {
-    let (ok, out, err) = run(args);
-    assert!(!ok, "{args:?} was accepted: {out}");
-    assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
-    assert!(err.starts_with("nooluur: "), "{err}");
-    assert!(err.contains(needle), "{args:?}: {err} lacks {needle:?}");
-}
 
 /// A directory of its own per test: tests run concurrently.
 fn temp_dir(test: &str) -> PathBuf {

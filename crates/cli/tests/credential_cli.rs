@@ -1,8 +1,11 @@
 //! `nooluur credential verify`: the W3C vector, our own certificates, and every way a
 //! credential can fail (tampered, bad signature, expired, revoked, unknown key).
 
+mod common;
+
+use common::*;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use credentials::{
@@ -10,18 +13,6 @@ use credentials::{
     sign, status_entry, status_list_credential,
 };
 use serde_json::{Value, json};
-
-fn run(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_nooluur"))
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 fn dir() -> PathBuf {
     let d = std::env::temp_dir().join(format!("nooluur-cred-cli-{}", std::process::id()));

@@ -1,20 +1,10 @@
 //! `nooluur quality grade` / `quality schemes`: the exact interface scripts depend on.
 
-use std::process::Command;
+mod common;
+
+use common::*;
 
 use serde_json::Value;
-
-fn run(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_nooluur"))
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 fn grade(args: &[&str]) -> Value {
     let mut all = vec!["quality", "grade"];
