@@ -30,6 +30,7 @@ pub mod orgs;
 pub mod provenance;
 pub mod query;
 pub mod render;
+pub mod sessions;
 pub mod subscriptions;
 
 use std::sync::Arc;

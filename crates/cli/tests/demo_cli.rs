@@ -134,7 +134,7 @@ async fn demo_serves_a_passport() {
         );
         assert!(!p["dpp:composition"].as_array().unwrap().is_empty());
 
-        // The regulator's link answers with the regulator's token.
+        // The regulator's dashboard answers (without a session: its sign-in page).
         let regulator = value(&lines, "regulator:")
             .split_whitespace()
             .next()

@@ -9,7 +9,7 @@
 //!
 //! The embedded tables are read by these same parsers, so the import shapes cannot drift from them.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::units::Species;
@@ -258,7 +258,7 @@ fn each_row<T>(
 }
 
 /// Mortality by species in one aimag-winter: deaths over the prior-year stock (fractions).
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct SpeciesMortality {
     pub horse: Option<f64>,
     pub cattle: Option<f64>,
@@ -268,7 +268,7 @@ pub struct SpeciesMortality {
 }
 
 /// One aimag-winter of the mortality and climate panel (`mortality_panel.csv` shape).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PanelRow {
     pub aimag_code: u8,
     /// The calendar year in which the winter ends.
@@ -319,7 +319,7 @@ pub fn parse_panel(text: &str) -> Result<Vec<PanelRow>, ImportError> {
 }
 
 /// June–August SPEI-3 of one aimag in one summer (`spei3_jja_aimag_1950_2024.csv` shape).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct SummerSpeiRow {
     pub aimag_code: u8,
     /// The summer's year (the winter after it ends in `year + 1`).
@@ -389,7 +389,7 @@ pub fn parse_national_su(text: &str) -> Result<Vec<NationalSuRow>, ImportError> 
 }
 
 /// A soum's hay and fodder figures (2019 in the embedded data); `None` where not reported.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct SoumHayRow {
     pub soum_code: u32,
     /// Hay harvested, kg (the source gives tonnes to 2 decimals).
@@ -556,6 +556,13 @@ fn nso_row(row: usize, item: &Value) -> Result<NsoRow, ImportError> {
         value,
     })
 }
+
+mod yearly;
+
+pub use yearly::{
+    Format, SoumLivestockRow, detect_format, nso_soum_livestock, parse_soum_hay_yearly,
+    parse_soum_livestock,
+};
 
 #[cfg(test)]
 mod tests;

@@ -15,6 +15,7 @@ mod negotiate;
 mod paging;
 mod problem;
 mod routes;
+mod web;
 
 use std::net::SocketAddr;
 

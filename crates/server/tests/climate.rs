@@ -497,4 +497,94 @@ async fn dzud_alerts(db: Db) {
     );
 }
 
-on_backends!(dzud_alerts);
+const PANEL_2025: &str = "Aimag,Year,All_SFU,SPEI_PrevSummer,Temp_Winter\n\
+                          Zavkhan,2025,0.081,-1.2869,-22.5\n\
+                          Arkhangai,2025,0.021,-1.0467,-18.0\n";
+
+async fn post_file(s: &TestServer, query: &str, token: &str, text: &str) -> Resp {
+    s.send(
+        Method::POST,
+        &format!("/climate/import?{query}"),
+        Some(token),
+        &[("content-type", "text/csv")],
+        Some(text.as_bytes().to_vec()),
+    )
+    .await
+}
+
+/// `POST /climate/import`: a regulator extends the panel by a winter, which the public risk
+/// then forecasts from; other roles are refused; a bad file is a 400 naming the row and
+/// column, a different figure a 409 unless replaced; nothing is stored by a refused or dry
+/// run.
+async fn climate_import(db: Db) {
+    let Some(s) = start(db).await else {
+        return;
+    };
+    let regulator = s.org("regulator", Role::Regulator, &[]).await;
+    let coop = s.org("Coop", Role::Cooperative, &[]).await;
+    public(&s, "/dzud/risk?year=2026")
+        .await
+        .assert_problem(400, "QueryParameterException");
+
+    post_file(&s, "kind=panel", &coop, PANEL_2025)
+        .await
+        .assert_problem(403, "SecurityException");
+    let bad = format!("{PANEL_2025}Uvs,2025,0.1,x,-25\n");
+    let p = post_file(&s, "kind=panel", &regulator, &bad)
+        .await
+        .assert_problem(400, "ValidationException");
+    assert_eq!(
+        p["detail"],
+        r#"row 4, column "SPEI_PrevSummer": "x" is not a number"#
+    );
+    post_file(&s, "kind=rain", &regulator, PANEL_2025)
+        .await
+        .assert_problem(400, "QueryParameterException");
+
+    let r = post_file(&s, "kind=panel&dry_run=true", &regulator, PANEL_2025).await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.text());
+    assert_eq!(r.json()["added"], 2);
+    assert_eq!(ok(&s, "/climate/imports", &regulator).await, json!([]));
+
+    let r = post_file(&s, "kind=panel", &regulator, PANEL_2025).await;
+    assert_eq!(r.status.as_u16(), 201, "{}", r.text());
+    let summary = r.json();
+    assert_eq!(
+        (
+            &summary["kind"],
+            &summary["rows"],
+            &summary["years"],
+            &summary["added"],
+            &summary["replaced"]
+        ),
+        (
+            &json!("panel"),
+            &json!(2),
+            &json!([2025]),
+            &json!(2),
+            &json!(0)
+        )
+    );
+    let risk = public(&s, "/dzud/risk?year=2026").await;
+    assert_eq!(risk.status.as_u16(), 200, "{}", risk.text());
+    assert_eq!(risk.json()["model"]["train_until"], 2025);
+
+    let changed = PANEL_2025.replace("0.021", "0.03");
+    let r = post_file(&s, "kind=panel", &regulator, &changed).await;
+    assert_eq!(r.status.as_u16(), 409, "{}", r.text());
+    assert!(
+        r.json()["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("row 3: aimag 65, 2025")
+    );
+    let r = post_file(&s, "kind=panel&replace=true", &regulator, &changed).await;
+    assert_eq!(r.status.as_u16(), 201, "{}", r.text());
+    assert_eq!(r.json()["replaced"], 1);
+    let batches = ok(&s, "/climate/imports", &regulator).await;
+    assert_eq!(batches.as_array().unwrap().len(), 2, "{batches}");
+    assert_eq!(batches[1]["replaced"][0]["old"]["all_sfu"], 0.021);
+    assert_eq!(batches[1]["by"], "regulator");
+}
+
+on_backends!(dzud_alerts, climate_import);

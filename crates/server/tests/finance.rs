@@ -316,4 +316,101 @@ fn urlencode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
-on_backends!(credit_history);
+/// Issue 7 with the climate side: a herd is scored against the household's share of its
+/// soum's carrying capacity. In the aimag most over capacity, a household at twice its share
+/// loses the stocking points (ST-OVER, the reason saying so); one within its share earns them.
+async fn stocking_in_the_credit_history(db: Db) {
+    let Some((s, _clock)) = start_manual(db, "2025-05-02T02:00:00Z").await else {
+        return;
+    };
+    let coop = s.org("Steppe herders", Role::Cooperative, &[]).await;
+    let big = s.org("Big herd", Role::Herder, &[]).await;
+    let small = s.org("Small herd", Role::Herder, &[]).await;
+
+    let report = app::climate::live::stocking_report(&s.app, 2024)
+        .await
+        .unwrap();
+    let aimag = report
+        .aimags
+        .iter()
+        .filter(|a| a.ratio.is_some())
+        .max_by(|a, b| a.ratio.unwrap().total_cmp(&b.ratio.unwrap()))
+        .unwrap();
+    assert!(
+        aimag.ratio.unwrap() > 1.0,
+        "no aimag over capacity: {aimag:?}"
+    );
+    let soum = mongolia::soums()
+        .iter()
+        .find(|x| format!("{:02}", x.aimag_code) == aimag.code && x.herder_households_2020 > 0)
+        .unwrap()
+        .code_str();
+    let cap = app::climate::household_capacity(&s.app, &soum, 2024)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(cap.soum_capacity_basis, "aimag-share");
+    assert_eq!(cap.stocking_basis, "aimag");
+    assert!(cap.stocking_ratio > 1.0, "{cap:?}");
+    assert!(cap.capacity_su > 0, "{cap:?}");
+
+    let mut codes = Vec::new();
+    for (org, token, herd) in [
+        // Twice the share in goats (0.9 SU each); half of it in sheep.
+        (
+            "Big herd",
+            &big,
+            json!({"year": 2024, "goat": cap.capacity_su * 20 / 9 + 1}),
+        ),
+        (
+            "Small herd",
+            &small,
+            json!({"year": 2024, "sheep": cap.capacity_su / 2}),
+        ),
+    ] {
+        let h = s
+            .created(
+                "/households",
+                &coop,
+                json!({"name": org, "soum": soum, "members": 4, "org": org}),
+            )
+            .await;
+        let hh = h["id"].as_str().unwrap().to_owned();
+        s.created(&format!("/households/{hh}/herds"), &coop, herd)
+            .await;
+        let credit = s.ok(&format!("/households/{hh}/credit"), token).await;
+        let line = credit["history"]["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["kind"] == "herd")
+            .unwrap()
+            .clone();
+        assert_eq!(line["capacity_su"], cap.capacity_su, "{line}");
+        let soum_ratio: f64 = line["soum_stocking"].as_str().unwrap().parse().unwrap();
+        assert!((soum_ratio - cap.stocking_ratio).abs() < 0.001, "{line}");
+        let reason = credit["score"]["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["factor"] == "stocking")
+            .unwrap()
+            .clone();
+        codes.push((reason["code"].clone(), reason["points"].as_i64().unwrap()));
+        if org == "Big herd" {
+            assert!(
+                reason["explanation"]
+                    .as_str()
+                    .unwrap()
+                    .contains("above carrying capacity counts against"),
+                "{reason}"
+            );
+        }
+    }
+    assert_eq!(codes[0].0, "ST-OVER");
+    assert!(codes[0].1 < 0, "{codes:?}");
+    assert_eq!(codes[1].0, "ST-WITHIN");
+    assert!(codes[1].1 > 0, "{codes:?}");
+}
+
+on_backends!(credit_history, stocking_in_the_credit_history);

@@ -164,7 +164,9 @@ async fn passport(db: Db) {
         "no consenting household named"
     );
     // Households are counted (those without consent too), never named without consent.
-    assert!(html.contains(&format!("<strong>{households}</strong> herder households")));
+    assert!(html.contains(&format!(
+        "Herder households who combed the fibre: <strong>{households}</strong>"
+    )));
     assert!(
         !html.contains("Private Dorj"),
         "a household without consent is named"
@@ -173,7 +175,25 @@ async fn passport(db: Db) {
         !html.contains("/household/"),
         "a household identifier leaked"
     );
-    assert_eq!(r.header("vary").as_deref(), Some("Accept"));
+    assert_eq!(
+        r.header("vary").as_deref(),
+        Some("Accept, Accept-Language, Cookie")
+    );
+    // The same page in Mongolian, by Accept-Language and by the switch's cookie.
+    for headers in [
+        [
+            ("accept-language", "mn-MN,mn;q=0.9"),
+            ("accept", "text/html"),
+        ],
+        [("cookie", "lang=mn"), ("accept", "text/html")],
+    ] {
+        let r = s.send(Method::GET, &path, None, &headers, None).await;
+        let mn = r.text();
+        assert!(mn.contains("<html lang=\"mn\">"), "not Mongolian");
+        assert!(mn.contains("Ширхэгийн найрлага"), "no Mongolian heading");
+        assert!(mn.contains("id=\"lang-en\""), "no switch");
+        assert_eq!(r.header("content-language").as_deref(), Some("mn"));
+    }
     assert!(r.header("link").unwrap().contains("linkType=all"));
 
     // JSON-LD for machines: composition sums to 100 %.

@@ -5,20 +5,27 @@
 //! household.
 //!
 //! The arithmetic is the pure `climate` crate's; this module picks the model for a winter,
-//! caches it, and keeps the alert records.
+//! caches it, and keeps the alert records. Everything computes from [`dataset`]: the embedded
+//! tables overlaid with the yearly imports in the store.
 //!
 //! - [`risk`], [`soum_risk`], [`stocking_report`], [`soum_plan`]: read-only, public data;
+//! - [`import`]: yearly updates (CSV/TSV, NSO JSON), all or nothing, audited;
+//! - [`data`]: the effective tables and the table and model caches;
+//! - [`capacity`]: soum rows of imported years, and a household's share of its soum's
+//!   carrying capacity (for the credit history);
 //! - [`alerts`]: the alert level, subscriptions, the run and the in-app alerts and SMS outbox;
 //! - `recipients`: who gets an alert for a soum, and why.
 
 pub mod alerts;
+pub mod capacity;
+pub mod data;
+pub mod import;
 mod recipients;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use ::climate::model::{InputSource, ModelError};
-use ::climate::{CapacityConfig, Dataset, Inputs, Model, Plan, PlanConfig, StockingReport};
+use ::climate::{Inputs, Model, Plan, PlanConfig, StockingReport};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -28,6 +35,11 @@ pub use ::climate::Mode;
 pub use alerts::{
     Alert, AlertConfig, AlertSubscription, NewSubscription, Reason, RunReport, Sms, alert_level,
     alerts_for, outbox, run_alerts, run_alerts_as, set_alert_level, subscribe, subscriptions,
+};
+pub use capacity::{HouseholdCapacity, household_capacity};
+pub use data::{ClimateData, dataset};
+pub use import::{
+    ImportBatch, ImportKind, ImportRequest, ImportSummary, import, import_local, imports,
 };
 
 /// The model a risk is computed with: fitted on every winter before the one asked for (at most
@@ -85,16 +97,23 @@ pub struct RiskReport {
     pub aimags: Vec<AimagRisk>,
 }
 
-fn data() -> &'static Dataset {
-    Dataset::embedded()
-}
-
 /// The winter the data can forecast next: the one after the last in the panel.
-pub fn default_year() -> u16 {
-    data()
+fn next_winter(d: &ClimateData) -> u16 {
+    d.data
         .panel_years()
         .map(|(_, last)| last + 1)
         .unwrap_or(2025)
+}
+
+/// The compiled-in tables alone (what the synchronous functions read).
+fn embedded() -> &'static ClimateData {
+    static E: OnceLock<ClimateData> = OnceLock::new();
+    E.get_or_init(ClimateData::embedded)
+}
+
+/// The winter the **embedded** data can forecast next; [`live::default_year`] counts imports.
+pub fn default_year() -> u16 {
+    next_winter(embedded())
 }
 
 /// Parses `mode` (`outlook` when absent).
@@ -105,20 +124,26 @@ pub fn parse_mode(mode: Option<&str>) -> Result<Mode> {
     }
 }
 
-/// Parses `year` (the next winter when absent) and checks the data can say something of it.
+/// Parses `year` (the next winter when absent) against the **embedded** data;
+/// [`live::parse_year`] counts imports.
 pub fn parse_year(year: Option<&str>) -> Result<u16> {
+    parse_year_in(embedded(), year)
+}
+
+fn parse_year_in(d: &ClimateData, year: Option<&str>) -> Result<u16> {
     let y = match year.map(str::trim).filter(|y| !y.is_empty()) {
-        None => return Ok(default_year()),
+        None => return Ok(next_winter(d)),
         Some(y) => y.parse::<u16>().map_err(|_| {
             AppError::QueryParameter(format!("year '{y}' is not a year (e.g. 2025)"))
         })?,
     };
-    check_year(y)?;
+    check_year(d, y)?;
     Ok(y)
 }
 
-fn check_year(y: u16) -> Result<()> {
-    let (first, last) = data()
+fn check_year(d: &ClimateData, y: u16) -> Result<()> {
+    let (first, last) = d
+        .data
         .panel_years()
         .ok_or_else(|| AppError::Internal("the climate panel is empty".to_owned()))?;
     if y <= first || y > last + 1 {
@@ -131,28 +156,6 @@ fn check_year(y: u16) -> Result<()> {
     Ok(())
 }
 
-/// Fitted models by (last training winter, mode).
-type ModelCache = HashMap<(u16, Mode), Arc<Model>>;
-
-/// The fitted model for winters up to `train_until`, fitted once per process.
-fn model(train_until: u16, mode: Mode) -> Result<Arc<Model>> {
-    static MODELS: OnceLock<Mutex<ModelCache>> = OnceLock::new();
-    let cache = MODELS.get_or_init(Default::default);
-    if let Some(m) = cache
-        .lock()
-        .map_err(|_| AppError::Internal("model cache poisoned".to_owned()))?
-        .get(&(train_until, mode))
-    {
-        return Ok(m.clone());
-    }
-    // Fitting takes milliseconds; two requests racing both fit and one result is kept.
-    let m = Arc::new(Model::fit(data(), train_until, mode).map_err(model_error)?);
-    let mut c = cache
-        .lock()
-        .map_err(|_| AppError::Internal("model cache poisoned".to_owned()))?;
-    Ok(c.entry((train_until, mode)).or_insert(m).clone())
-}
-
 fn model_error(e: ModelError) -> AppError {
     match e {
         ModelError::UnknownSoum(c) => AppError::not_found("soum", format!("{c:05}")),
@@ -163,11 +166,11 @@ fn model_error(e: ModelError) -> AppError {
     }
 }
 
-fn model_for(year: u16, mode: Mode) -> Result<(Arc<Model>, ModelInfo)> {
-    check_year(year)?;
-    let last = data().panel_years().map(|(_, l)| l).unwrap_or(year);
+fn model_for(d: &ClimateData, year: u16, mode: Mode) -> Result<(Arc<Model>, ModelInfo)> {
+    check_year(d, year)?;
+    let last = d.data.panel_years().map(|(_, l)| l).unwrap_or(year);
     let train_until = (year - 1).min(last);
-    let m = model(train_until, mode)?;
+    let m = data::model(d, train_until, mode)?;
     let info = ModelInfo {
         mode,
         train_until,
@@ -195,14 +198,19 @@ fn aimag_risk(m: &Model, inputs: &Inputs, mode: Mode) -> Option<AimagRisk> {
     })
 }
 
-/// Every aimag's risk for the winter ending in `year` (aimags the panel knows).
+/// Every aimag's risk for the winter ending in `year` (aimags the panel knows), on the
+/// **embedded** data; [`live::risk`] counts imports.
 pub fn risk(_app: &App, year: u16, mode: Mode) -> Result<RiskReport> {
-    let (m, info) = model_for(year, mode)?;
-    let mut codes: Vec<u8> = data().panel.keys().map(|(a, _)| *a).collect();
+    risk_in(embedded(), year, mode)
+}
+
+fn risk_in(d: &ClimateData, year: u16, mode: Mode) -> Result<RiskReport> {
+    let (m, info) = model_for(d, year, mode)?;
+    let mut codes: Vec<u8> = d.data.panel.keys().map(|(a, _)| *a).collect();
     codes.dedup();
     let aimags = codes
         .into_iter()
-        .filter_map(|a| aimag_risk(&m, &Inputs::from_data(data(), a, year), mode))
+        .filter_map(|a| aimag_risk(&m, &Inputs::from_data(&d.data, a, year), mode))
         .collect();
     Ok(RiskReport {
         year,
@@ -224,11 +232,16 @@ pub fn soum_code(code: &str) -> Result<&'static mongolia::Soum> {
         .ok_or_else(|| AppError::not_found("soum", code))
 }
 
-/// One soum's risk (its aimag's inputs, as the crate gives them).
+/// One soum's risk (its aimag's inputs, as the crate gives them), on the **embedded** data;
+/// [`live::soum_risk`] counts imports.
 pub fn soum_risk(_app: &App, code: &str, year: u16, mode: Mode) -> Result<SoumRisk> {
+    soum_risk_in(embedded(), code, year, mode)
+}
+
+fn soum_risk_in(d: &ClimateData, code: &str, year: u16, mode: Mode) -> Result<SoumRisk> {
     let soum = soum_code(code)?;
-    let (m, info) = model_for(year, mode)?;
-    let (inputs, source) = Inputs::for_soum(data(), soum.code, year).map_err(model_error)?;
+    let (m, info) = model_for(d, year, mode)?;
+    let (inputs, source) = Inputs::for_soum(&d.data, soum.code, year).map_err(model_error)?;
     let risk = aimag_risk(&m, &inputs, mode)
         .ok_or_else(|| AppError::not_found("aimag", format!("{:02}", soum.aimag_code)))?;
     Ok(SoumRisk {
@@ -241,12 +254,10 @@ pub fn soum_risk(_app: &App, code: &str, year: u16, mode: Mode) -> Result<SoumRi
     })
 }
 
-/// The stocking report of `year` with the default (unverified) capacities.
+/// The stocking report of `year` on the **embedded** data with the default (unverified)
+/// capacities; [`live::stocking_report`] counts imports.
 pub fn stocking_report(year: u16) -> Result<StockingReport> {
-    static CONFIG: OnceLock<CapacityConfig> = OnceLock::new();
-    let config = CONFIG.get_or_init(CapacityConfig::defaults);
-    ::climate::stocking(year, config)
-        .map_err(|e| AppError::not_found("stocking year", e.to_string()))
+    capacity::stocking_in_data(embedded(), year)
 }
 
 /// The stocking report as a printable CSV table: aimags, then soums, with head, sheep units,
@@ -319,18 +330,62 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-/// A soum's winter fodder plan with its risk class (from `mode`) and its text messages.
-pub fn soum_plan(app: &App, code: &str, year: u16, mode: Mode) -> Result<Plan> {
-    let risk = soum_risk(app, code, year, mode)?;
+/// A soum's winter fodder plan with its risk class (from `mode`) and its text messages, on
+/// the **embedded** data; [`live::soum_plan`] counts imports.
+pub fn soum_plan(_app: &App, code: &str, year: u16, mode: Mode) -> Result<Plan> {
+    soum_plan_in(embedded(), code, year, mode)
+}
+
+fn soum_plan_in(d: &ClimateData, code: &str, year: u16, mode: Mode) -> Result<Plan> {
+    let risk = soum_risk_in(d, code, year, mode)?;
     let soum = soum_code(code)?;
     ::climate::plan_for_soum(
-        data(),
+        &d.data,
         soum.code,
         year,
         &PlanConfig::default(),
         Some(risk.risk.class),
     )
     .map_err(|e| AppError::validation(format!("no plan for soum {code}: {e}"), vec![]))
+}
+
+/// The same use cases on the store's **effective** tables (embedded data overlaid with the
+/// yearly imports, [`dataset`]): what the HTTP API, alerts and credit histories use.
+///
+/// The synchronous functions of the parent module read the compiled-in tables only; they
+/// remain for callers that cannot await, and should move here.
+pub mod live {
+    use super::*;
+
+    /// The winter the data can forecast next (imports extend the panel).
+    pub async fn default_year(app: &App) -> Result<u16> {
+        Ok(next_winter(&*dataset(app).await?))
+    }
+
+    /// Parses `year` (the next winter when absent) and checks the data can say something of it.
+    pub async fn parse_year(app: &App, year: Option<&str>) -> Result<u16> {
+        parse_year_in(&*dataset(app).await?, year)
+    }
+
+    /// Every aimag's risk for the winter ending in `year`.
+    pub async fn risk(app: &App, year: u16, mode: Mode) -> Result<RiskReport> {
+        risk_in(&*dataset(app).await?, year, mode)
+    }
+
+    /// One soum's risk.
+    pub async fn soum_risk(app: &App, code: &str, year: u16, mode: Mode) -> Result<SoumRisk> {
+        soum_risk_in(&*dataset(app).await?, code, year, mode)
+    }
+
+    /// The stocking report of `year`, soum rows of imported soum totals included.
+    pub async fn stocking_report(app: &App, year: u16) -> Result<StockingReport> {
+        capacity::stocking_in_data(&*dataset(app).await?, year)
+    }
+
+    /// A soum's winter fodder plan.
+    pub async fn soum_plan(app: &App, code: &str, year: u16, mode: Mode) -> Result<Plan> {
+        soum_plan_in(&*dataset(app).await?, code, year, mode)
+    }
 }
 
 #[cfg(test)]

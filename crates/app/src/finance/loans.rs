@@ -254,7 +254,7 @@ pub async fn run_dzud_rule(
     let mut out = Vec::new();
     for id in households {
         let h = registry::household(app, &id).await?;
-        let class = soum_class(app, &h.soum, season)?;
+        let class = soum_class(app, &h.soum, season).await?;
         if let Some(t) = policy.risk_trigger(&h.soum, req.season, class) {
             out.extend(defer_all(app, &h, t).await?);
         }
@@ -264,9 +264,10 @@ pub async fn run_dzud_rule(
 
 /// The autumn-outlook risk class of a soum for the winter ending in `season` (the app's dzud
 /// model: trained on the winters before it, the soum's aimag inputs).
-pub fn soum_class(app: &App, soum: &str, season: u16) -> Result<u8> {
+pub async fn soum_class(app: &App, soum: &str, season: u16) -> Result<u8> {
     Ok(
-        crate::climate::soum_risk(app, soum, season, climate::Mode::Outlook)?
+        crate::climate::live::soum_risk(app, soum, season, climate::Mode::Outlook)
+            .await?
             .risk
             .class,
     )

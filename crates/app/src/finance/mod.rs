@@ -174,7 +174,8 @@ pub(crate) fn record_url(app: &App, path: &str) -> String {
 
 /// The household's history, from the platform's records: deliveries (intake events),
 /// settlements and payments (linked to the sale event of the lot), certifications naming the
-/// household, herds (registry), loans and insurance payouts, dzud exposure of its soum.
+/// household, herds (registry) against the household's share of its soum's carrying capacity,
+/// loans and insurance payouts, dzud exposure of its soum.
 pub async fn history(app: &App, h: &Household) -> Result<History> {
     let mut hist = History {
         household: h.id.clone(),
@@ -273,7 +274,11 @@ pub async fn history(app: &App, h: &Household) -> Result<History> {
             },
         );
     }
+    let climate = crate::climate::dataset(app).await?;
     for herd in registry::herds(app, &h.id).await? {
+        // The household's share of its soum's carrying capacity and the soum's stocking
+        // (rule: `app::climate::capacity`); unknown soums or years stay unknown.
+        let cap = crate::climate::capacity::household_capacity_in(&climate, &h.soum, herd.year);
         let heads = Heads {
             camel: herd.head.camel,
             cattle: herd.head.cattle,
@@ -289,14 +294,19 @@ pub async fn history(app: &App, h: &Household) -> Result<History> {
             Fact::Herd {
                 year: herd.year,
                 heads,
-                capacity_su: None,
-                soum_stocking: None,
+                capacity_su: cap.as_ref().map(|c| c.capacity_su),
+                soum_stocking: cap.as_ref().and_then(|c| {
+                    finance::decimal::Ratio::of(
+                        c.stocking_sheep_units.tenths(),
+                        c.stocking_capacity_su.saturating_mul(10),
+                    )
+                }),
             },
         );
         // The soum's dzud exposure in the winter that ended in the census year (outlook
         // class); years the model has no inputs for are left out.
         if let Ok(season) = u16::try_from(herd.year)
-            && let Ok(class) = loans::soum_class(app, &h.soum, season)
+            && let Ok(class) = loans::soum_class(app, &h.soum, season).await
         {
             hist.push(
                 Source::Record(record_url(

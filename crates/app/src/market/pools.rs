@@ -196,6 +196,11 @@ pub async fn pool_detail(
     Ok((p, intakes))
 }
 
+/// A pool's record (its lot, mass and what became of it), for those its intakes name.
+pub async fn pool_record(app: &App, id: &str) -> Result<Pool> {
+    Ok(need::<Pool>(app, id).await?.value)
+}
+
 /// The public listing of a pool: lot, mass, colour and grade, its quality and certification
 /// credentials (each with its status), and its provenance report (soums, aimags, shares).
 pub async fn listing(app: &App, id: &str) -> Result<Value> {

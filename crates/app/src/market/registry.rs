@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use store::{RecordFilter, Role};
+use store::{OrgId, RecordFilter, Role};
 
 use super::{ID_BASE, Kind, bad, list, need, new_record, write};
 use crate::auth::Principal;
@@ -281,8 +281,19 @@ pub async fn register(app: &App, who: &Principal, req: NewHousehold) -> Result<H
             org,
             registered_by: who.id().0,
         };
-        let rec = new_record(&id, Some(&code), Some(who.id()), &h)?;
-        match write(app, vec![rec], vec![]).await {
+        let mut recs = vec![new_record(&id, Some(&code), Some(who.id()), &h)?];
+        if let Some(o) = org {
+            // Lets the herder's own organisation find its households without a scan.
+            recs.push(new_record(
+                &id,
+                None,
+                Some(OrgId(o)),
+                &HerderLink {
+                    household: id.clone(),
+                },
+            )?);
+        }
+        match write(app, recs, vec![]).await {
             Ok(()) => {
                 // The registering cooperative takes the household in as a member.
                 if who.org.role == Role::Cooperative {
@@ -301,6 +312,26 @@ pub async fn register(app: &App, who: &Principal, req: NewHousehold) -> Result<H
         reason: "conflict",
         detail: format!("could not number a new household in soum {code}; try again"),
     })
+}
+
+/// The link from a herder organisation to a household it speaks for.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct HerderLink {
+    household: String,
+}
+
+impl Kind for HerderLink {
+    const KIND: &'static str = "herder-household";
+    const WHAT: &'static str = "household of a herder organisation";
+}
+
+/// The households a herder organisation speaks for.
+pub async fn households_of(app: &App, who: &Principal) -> Result<Vec<Household>> {
+    let mut out = Vec::new();
+    for l in list::<HerderLink>(app, &RecordFilter::owner(who.id())).await? {
+        out.push(household(app, &l.value.household).await?);
+    }
+    Ok(out)
 }
 
 /// A household, with its herds by year.

@@ -309,3 +309,15 @@ pub async fn statement(
     market::statement(&h.id, &intakes, &sales, &payments)
         .map_err(|e| AppError::Internal(e.to_string()))
 }
+
+/// A cooperative's settlements, newest first.
+pub async fn settlements_of(app: &App, who: &Principal) -> Result<Vec<SettlementRecord>> {
+    let mut all: Vec<SettlementRecord> =
+        list::<SettlementRecord>(app, &RecordFilter::owner(who.id()))
+            .await?
+            .into_iter()
+            .map(|s| s.value)
+            .collect();
+    all.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| b.id.cmp(&a.id)));
+    Ok(all)
+}

@@ -147,13 +147,13 @@ pub async fn demo(args: DemoArgs) -> Result<()> {
     );
     wait_until_up(&passport_url).await?;
     println!("passport: {passport_url}");
-    println!("cooperative: {base}/cooperatives/{coop_id}/members (JSON, cooperative token)");
-    println!("regulator: {base}/dzud/risk (JSON, regulator token)");
+    println!("cooperative: {base}/app/cooperative (sign in with the cooperative token)");
+    println!("regulator: {base}/app/regulator (sign in with the regulator token)");
+    println!("api: {base}/cooperatives/{coop_id}/members (JSON, cooperative token)");
     println!("qr: {base}/qr?target={}", enc(&passport_url));
     for (role, token) in &tokens {
         println!("token {role}: {token}");
     }
-    eprintln!("demo: dashboards are not built yet: the cooperative and regulator links are JSON");
     eprintln!("demo: Ctrl-C stops the server");
     server
         .await

@@ -6,6 +6,7 @@ mod climate;
 mod credential;
 mod db;
 mod demo;
+mod import;
 mod insurance;
 mod market;
 mod provenance;
@@ -69,6 +70,8 @@ enum Command {
     /// Pasture: stocking against carrying capacity.
     #[command(subcommand)]
     Pasture(climate::PastureCommand),
+    /// Import a yearly climate data update (CSV, TSV or NSO JSON) into a store.
+    Import(import::ImportArgs),
     /// Index-based livestock insurance: payouts and policy hindcasts.
     #[command(subcommand)]
     Insurance(insurance::InsuranceCommand),
@@ -104,6 +107,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     Command::Trace(a) => provenance::trace(a).await,
                     Command::Bench(b) => bench::run(b).await,
                     Command::Credential(c) => credential::run(c).await,
+                    Command::Import(a) => import::import(a).await,
                     Command::Hash(_)
                     | Command::Id(_)
                     | Command::Simulate(_)

@@ -1,7 +1,8 @@
 //! Climate adaptation over HTTP (issue 6): dzud risk by aimag and soum, the stocking report
 //! (JSON and a printable CSV table), soum contingency plans, and alerts — their level,
 //! subscriptions, the run, each organisation's alerts and the households' text outbox.
-//! Risk, stocking and plans are public data; alerts need a token.
+//! Risk, stocking and plans are public data; alerts need a token. Yearly data updates are
+//! imported by an admin or the regulator (`POST /climate/import?kind=…`, the file as the body).
 
 use app::climate::{self, NewSubscription};
 use app::{App, AppError};
@@ -18,6 +19,8 @@ use crate::Auth;
 use crate::problem::ApiError;
 
 const BODY_LIMIT: usize = 64 * 1024;
+/// An NSO soum table in JSON is about 100 KB a year; room for many years in one file.
+const IMPORT_LIMIT: usize = 16 * 1024 * 1024;
 
 pub fn add_routes(r: Router<App>) -> Router<App> {
     r.route("/dzud/risk", get(risk))
@@ -30,6 +33,8 @@ pub fn add_routes(r: Router<App>) -> Router<App> {
         .route("/alerts", get(alerts))
         .route("/alerts/subscriptions", post(subscribe).get(subscriptions))
         .route("/alerts/outbox", get(outbox))
+        .route("/climate/import", post(import))
+        .route("/climate/imports", get(imports))
 }
 
 async fn body<T: DeserializeOwned>(headers: &HeaderMap, body: Body) -> Result<T, ApiError> {
@@ -50,17 +55,20 @@ struct YearMode {
 }
 
 impl YearMode {
-    fn parse(&self) -> Result<(u16, climate::Mode), ApiError> {
+    async fn parse(&self, app: &App) -> Result<(u16, climate::Mode), ApiError> {
         Ok((
-            climate::parse_year(self.year.as_deref())?,
+            climate::live::parse_year(app, self.year.as_deref()).await?,
             climate::parse_mode(self.mode.as_deref())?,
         ))
     }
 }
 
 async fn risk(State(app): State<App>, Query(q): Query<YearMode>) -> Result<Response, ApiError> {
-    let (year, mode) = q.parse()?;
-    json(StatusCode::OK, &climate::risk(&app, year, mode)?)
+    let (year, mode) = q.parse(&app).await?;
+    json(
+        StatusCode::OK,
+        &climate::live::risk(&app, year, mode).await?,
+    )
 }
 
 async fn soum_risk(
@@ -68,10 +76,10 @@ async fn soum_risk(
     Path(code): Path<String>,
     Query(q): Query<YearMode>,
 ) -> Result<Response, ApiError> {
-    let (year, mode) = q.parse()?;
+    let (year, mode) = q.parse(&app).await?;
     json(
         StatusCode::OK,
-        &climate::soum_risk(&app, &code, year, mode)?,
+        &climate::live::soum_risk(&app, &code, year, mode).await?,
     )
 }
 
@@ -80,10 +88,10 @@ async fn soum_plan(
     Path(code): Path<String>,
     Query(q): Query<YearMode>,
 ) -> Result<Response, ApiError> {
-    let (year, mode) = q.parse()?;
+    let (year, mode) = q.parse(&app).await?;
     json(
         StatusCode::OK,
-        &climate::soum_plan(&app, &code, year, mode)?,
+        &climate::live::soum_plan(&app, &code, year, mode).await?,
     )
 }
 
@@ -103,15 +111,18 @@ fn stocking_year(q: &YearOnly) -> Result<u16, ApiError> {
     }
 }
 
-async fn stocking(Query(q): Query<YearOnly>) -> Result<Response, ApiError> {
+async fn stocking(State(app): State<App>, Query(q): Query<YearOnly>) -> Result<Response, ApiError> {
     json(
         StatusCode::OK,
-        &climate::stocking_report(stocking_year(&q)?)?,
+        &climate::live::stocking_report(&app, stocking_year(&q)?).await?,
     )
 }
 
-async fn stocking_csv(Query(q): Query<YearOnly>) -> Result<Response, ApiError> {
-    let report = climate::stocking_report(stocking_year(&q)?)?;
+async fn stocking_csv(
+    State(app): State<App>,
+    Query(q): Query<YearOnly>,
+) -> Result<Response, ApiError> {
+    let report = climate::live::stocking_report(&app, stocking_year(&q)?).await?;
     Ok((
         StatusCode::OK,
         [(
@@ -137,7 +148,7 @@ async fn run(
     b: Body,
 ) -> Result<Response, ApiError> {
     let req: RunIn = body(&headers, b).await?;
-    let year = climate::parse_year(req.year.map(|y| y.to_string()).as_deref())?;
+    let year = climate::live::parse_year(&app, req.year.map(|y| y.to_string()).as_deref()).await?;
     let mode = climate::parse_mode(req.mode.as_deref())?;
     json(
         StatusCode::OK,
@@ -194,4 +205,67 @@ async fn subscriptions(Auth(who): Auth, State(app): State<App>) -> Result<Respon
 
 async fn outbox(Auth(who): Auth, State(app): State<App>) -> Result<Response, ApiError> {
     json(StatusCode::OK, &climate::outbox(&app, &who).await?)
+}
+
+/// `?kind=&replace=&dry_run=` of an import.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImportQuery {
+    kind: Option<String>,
+    replace: Option<String>,
+    dry_run: Option<String>,
+}
+
+fn flag(name: &str, v: Option<&str>) -> Result<bool, ApiError> {
+    match v.map(str::trim) {
+        None | Some("" | "false" | "0") => Ok(false),
+        Some("true" | "1") => Ok(true),
+        Some(other) => Err(ApiError::from(AppError::QueryParameter(format!(
+            "{name} '{other}' is not true or false"
+        )))),
+    }
+}
+
+/// Imports a yearly data file (the body: CSV, TSV or NSO JSON): 201 with the summary when
+/// stored, 200 on a dry run; a bad file is a 400 naming its row and column, a figure that
+/// differs from the data a 409 unless `replace=true`.
+async fn import(
+    Auth(who): Auth,
+    State(app): State<App>,
+    Query(q): Query<ImportQuery>,
+    headers: HeaderMap,
+    b: Body,
+) -> Result<Response, ApiError> {
+    let kind = climate::ImportKind::parse(q.kind.as_deref().ok_or_else(|| {
+        ApiError::from(AppError::QueryParameter(
+            "kind is required: panel, livestock, nso-livestock, hay, hay-prices or spei".into(),
+        ))
+    })?)?;
+    let replace = flag("replace", q.replace.as_deref())?;
+    let dry_run = flag("dry_run", q.dry_run.as_deref())?;
+    let bytes = crate::negotiate::read_body(&headers, b, IMPORT_LIMIT).await?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        ApiError::from(AppError::Validation {
+            detail: "the file is not UTF-8 text".into(),
+            errors: vec![],
+        })
+    })?;
+    let req = climate::ImportRequest {
+        kind,
+        text,
+        replace,
+        dry_run,
+    };
+    let summary = climate::import(&app, &who, req).await?;
+    let status = if summary.dry_run {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    json(status, &summary)
+}
+
+/// The stored import batches with their rows and replaced figures (admin or regulator).
+async fn imports(Auth(who): Auth, State(app): State<App>) -> Result<Response, ApiError> {
+    json(StatusCode::OK, &climate::imports(&app, &who).await?)
 }

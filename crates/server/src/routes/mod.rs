@@ -68,6 +68,7 @@ pub fn routes() -> Router<App> {
     let r = climate::add_routes(r);
     let r = finance::add_routes(r);
     let r = passport::add_routes(r);
+    let r = crate::web::add_routes(r);
     queries::add_routes(r)
 }
 

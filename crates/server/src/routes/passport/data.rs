@@ -74,16 +74,6 @@ pub struct Step {
     pub events: usize,
 }
 
-impl Step {
-    pub fn dates(&self) -> String {
-        if self.from == self.to {
-            self.from.clone()
-        } else {
-            format!("{} – {}", self.from, self.to)
-        }
-    }
-}
-
 /// One lab test upstream.
 #[derive(Debug, Clone, Serialize)]
 pub struct LabLine {

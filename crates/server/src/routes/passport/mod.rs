@@ -179,9 +179,14 @@ async fn resolve(
             ))
         })?),
     };
+    let path = subject
+        .dl
+        .strip_prefix("https://id.gs1.org")
+        .unwrap_or("/app")
+        .to_owned();
     let p = data::gather(app, subject).await?;
     let mut resp = match (link_type, wanted) {
-        (_, Some(Want::Html)) => page::render(&base, &p)?,
+        (_, Some(Want::Html)) => page::render(app, headers, &path, &base, &p)?,
         (_, Some(Want::JsonLd)) => {
             with_type(ld::passport(&base, &p).to_string(), "application/ld+json")
         }
@@ -222,7 +227,10 @@ async fn resolve(
         (None, None) => unreachable!("without linkType a representation is always chosen"),
     };
     let h = resp.headers_mut();
-    h.insert(header::VARY, HeaderValue::from_static("Accept"));
+    h.insert(
+        header::VARY,
+        HeaderValue::from_static("Accept, Accept-Language, Cookie"),
+    );
     let link = format!(
         "<{}?linkType=all>; rel=\"linkset\"; type=\"application/linkset+json\"",
         ld::resolver_url(&base, &p)
