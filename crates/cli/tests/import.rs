@@ -99,14 +99,30 @@ fn a_panel_year_extends_the_risk_all_or_nothing() {
         (Some(2), Some("000001"))
     );
     let trained = with_app(&url, async |app| {
-        assert_eq!(climate::live::default_year(&app).await.expect("year"), 2026);
-        let r = climate::live::risk(&app, 2026, Mode::Outlook)
+        assert_eq!(climate::default_year(&app).await.expect("year"), 2026);
+        let r = climate::risk(&app, 2026, Mode::Outlook)
             .await
             .expect("risk");
         (r.model.train_until, r.aimags.len())
     });
     assert_eq!(trained.0, 2025);
     assert!(trained.1 >= 20);
+    // The CLI counts the store's imports when named, and only then.
+    let winters = |extra: &[&str]| -> Vec<u64> {
+        let mut a = vec!["dzud", "hindcast", "--json"];
+        a.extend(extra);
+        let (ok, out, err) = run(&a);
+        assert!(ok, "{err}");
+        out.lines()
+            .map(|l| {
+                serde_json::from_str::<Value>(l).expect("JSON line")["year"]
+                    .as_u64()
+                    .expect("year")
+            })
+            .collect()
+    };
+    assert!(winters(&["--db", &url]).contains(&2025));
+    assert!(!winters(&[]).contains(&2025));
 
     // The same figures again change nothing.
     let s = json(&args(&import(&[])));
@@ -215,7 +231,7 @@ fn a_newer_livestock_year_and_soum_totals_update_stocking() {
         (Some("nso-livestock"), Some(1))
     );
     let r = with_app(&url, async |app| {
-        climate::live::stocking_report(&app, 2026)
+        climate::stocking_report(&app, 2026)
             .await
             .expect("2026 stocking")
     });
@@ -229,4 +245,16 @@ fn a_newer_livestock_year_and_soum_totals_update_stocking() {
         .expect("Uliastai");
     assert_eq!(u.total_head, 160_000);
     assert!(u.species_estimated);
+    // The same report from the CLI on the store; without it the year is unknown.
+    let cli = json(&[
+        "pasture", "stocking", "--year", "2026", "--json", "--db", &url,
+    ]);
+    let soum = cli["soums"]
+        .as_array()
+        .expect("soums")
+        .iter()
+        .find(|s| s["code"] == "18101")
+        .expect("Uliastai in the CLI report");
+    assert_eq!(soum["total_head"], 160_000);
+    refused(&["pasture", "stocking", "--year", "2026", "--json"], "2026");
 }

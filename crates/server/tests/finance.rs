@@ -327,9 +327,7 @@ async fn stocking_in_the_credit_history(db: Db) {
     let big = s.org("Big herd", Role::Herder, &[]).await;
     let small = s.org("Small herd", Role::Herder, &[]).await;
 
-    let report = app::climate::live::stocking_report(&s.app, 2024)
-        .await
-        .unwrap();
+    let report = app::climate::stocking_report(&s.app, 2024).await.unwrap();
     let aimag = report
         .aimags
         .iter()

@@ -541,11 +541,37 @@ async fn season(db: Db) {
     let svg = s
         .send(reqwest::Method::GET, "/price-index.svg", None, &[], None)
         .await;
+    let price = index["series"][0]["points"][0]["price_mnt_per_kg"]
+        .as_i64()
+        .unwrap();
+    let grouped = |n: i64| {
+        let d = n.to_string();
+        let mut out = String::new();
+        for (i, c) in d.chars().enumerate() {
+            if i > 0 && (d.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    };
     assert!(
-        svg.text().starts_with("<svg") && svg.text().contains("polyline"),
+        svg.text().starts_with("<svg")
+            && svg.text().contains("Raw cashmere price")
+            && svg.text().contains(&format!("MNT {}", grouped(price))),
         "{}",
         svg.text()
     );
+    let mn = s
+        .send(
+            reqwest::Method::GET,
+            "/price-index.svg",
+            None,
+            &[("accept-language", "mn")],
+            None,
+        )
+        .await;
+    assert!(mn.text().contains("Түүхий ноолуурын үнэ"), "{}", mn.text());
     let csv = s
         .send(
             reqwest::Method::GET,

@@ -44,7 +44,17 @@ fn ratio(su: SheepUnits, cap: Option<u64>) -> Option<f64> {
 
 /// The stocking report of `year` on `d`, soum rows of imported totals included.
 pub(super) fn stocking_in_data(d: &ClimateData, year: u16) -> Result<StockingReport> {
-    let mut r = stocking_in(&d.data, year, config())
+    stocking_with(d, year, config())
+}
+
+/// The stocking report of `year` on `d` with the capacities of `config` (the CLI's
+/// `--capacity` overrides), soum rows of imported totals included.
+pub fn stocking_with(
+    d: &ClimateData,
+    year: u16,
+    config: &CapacityConfig,
+) -> Result<StockingReport> {
+    let mut r = stocking_in(&d.data, year, config)
         .map_err(|e| AppError::not_found("stocking year", e.to_string()))?;
     let mut changed = false;
     for (&(code, y), &total) in &d.soum_head {
@@ -56,7 +66,7 @@ pub(super) fn stocking_in_data(d: &ClimateData, year: u16) -> Result<StockingRep
         if pos.is_some_and(|i| r.soums[i].total_head == total) {
             continue;
         }
-        let Some(row) = soum_row(d, code, year, total) else {
+        let Some(row) = soum_row(d, config, code, year, total) else {
             continue;
         };
         r.over_capacity
@@ -81,17 +91,23 @@ pub(super) fn stocking_in_data(d: &ClimateData, year: u16) -> Result<StockingRep
     Ok(r)
 }
 
-fn soum_row(d: &ClimateData, code: u32, year: u16, total: u64) -> Option<SoumStocking> {
+fn soum_row(
+    d: &ClimateData,
+    config: &CapacityConfig,
+    code: u32,
+    year: u16,
+    total: u64,
+) -> Option<SoumStocking> {
     let s = mongolia::soum(code)?;
     let a = s.aimag_code;
     let (_, mix) = d.data.livestock.range((a, 0)..=(a, year)).next_back()?;
     let head = mix.split_like(total);
     let su = head.sheep_units();
-    let conf = config().soums.get(&s.code_str());
+    let conf = config.soums.get(&s.code_str());
     let zone = conf
         .and_then(|c| c.zone.as_deref())
-        .or_else(|| config().aimags.get(&format!("{a:02}")).map(String::as_str))
-        .and_then(|z| config().zones.get(z));
+        .or_else(|| config.aimags.get(&format!("{a:02}")).map(String::as_str))
+        .and_then(|z| config.zones.get(z));
     let (capacity, basis) = match conf {
         Some(SoumCapacity {
             capacity_su: Some(c),

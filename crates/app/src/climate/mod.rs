@@ -22,7 +22,7 @@ pub mod data;
 pub mod import;
 mod recipients;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use ::climate::model::{InputSource, ModelError};
 use ::climate::{Inputs, Model, Plan, PlanConfig, StockingReport};
@@ -105,16 +105,21 @@ fn next_winter(d: &ClimateData) -> u16 {
         .unwrap_or(2025)
 }
 
-/// The compiled-in tables alone (what the synchronous functions read).
-fn embedded() -> &'static ClimateData {
-    static E: OnceLock<ClimateData> = OnceLock::new();
-    E.get_or_init(ClimateData::embedded)
+/// The winter the data can forecast next (imports extend the panel).
+pub async fn default_year(app: &App) -> Result<u16> {
+    Ok(next_winter(&*dataset(app).await?))
 }
 
-/// The winter the **embedded** data can forecast next; [`live::default_year`] counts imports.
-pub fn default_year() -> u16 {
-    next_winter(embedded())
+/// The latest year with soum head counts (the NSO soum tables the project carries, or an
+/// imported soum total): the year a stocking report shows by default.
+pub async fn default_stocking_year(app: &App) -> Result<u16> {
+    let d = dataset(app).await?;
+    let imported = d.soum_head.keys().map(|&(_, y)| y).max();
+    Ok(imported.map_or(EMBEDDED_SOUM_YEAR, |y| y.max(EMBEDDED_SOUM_YEAR)))
 }
+
+/// The last year of the NSO soum livestock tables compiled into the `climate` crate.
+const EMBEDDED_SOUM_YEAR: u16 = 2020;
 
 /// Parses `mode` (`outlook` when absent).
 pub fn parse_mode(mode: Option<&str>) -> Result<Mode> {
@@ -124,10 +129,9 @@ pub fn parse_mode(mode: Option<&str>) -> Result<Mode> {
     }
 }
 
-/// Parses `year` (the next winter when absent) against the **embedded** data;
-/// [`live::parse_year`] counts imports.
-pub fn parse_year(year: Option<&str>) -> Result<u16> {
-    parse_year_in(embedded(), year)
+/// Parses `year` (the next winter when absent) and checks the data can say something of it.
+pub async fn parse_year(app: &App, year: Option<&str>) -> Result<u16> {
+    parse_year_in(&*dataset(app).await?, year)
 }
 
 fn parse_year_in(d: &ClimateData, year: Option<&str>) -> Result<u16> {
@@ -198,10 +202,9 @@ fn aimag_risk(m: &Model, inputs: &Inputs, mode: Mode) -> Option<AimagRisk> {
     })
 }
 
-/// Every aimag's risk for the winter ending in `year` (aimags the panel knows), on the
-/// **embedded** data; [`live::risk`] counts imports.
-pub fn risk(_app: &App, year: u16, mode: Mode) -> Result<RiskReport> {
-    risk_in(embedded(), year, mode)
+/// Every aimag's risk for the winter ending in `year` (aimags the panel knows).
+pub async fn risk(app: &App, year: u16, mode: Mode) -> Result<RiskReport> {
+    risk_in(&*dataset(app).await?, year, mode)
 }
 
 fn risk_in(d: &ClimateData, year: u16, mode: Mode) -> Result<RiskReport> {
@@ -232,10 +235,9 @@ pub fn soum_code(code: &str) -> Result<&'static mongolia::Soum> {
         .ok_or_else(|| AppError::not_found("soum", code))
 }
 
-/// One soum's risk (its aimag's inputs, as the crate gives them), on the **embedded** data;
-/// [`live::soum_risk`] counts imports.
-pub fn soum_risk(_app: &App, code: &str, year: u16, mode: Mode) -> Result<SoumRisk> {
-    soum_risk_in(embedded(), code, year, mode)
+/// One soum's risk (its aimag's inputs, as the crate gives them).
+pub async fn soum_risk(app: &App, code: &str, year: u16, mode: Mode) -> Result<SoumRisk> {
+    soum_risk_in(&*dataset(app).await?, code, year, mode)
 }
 
 fn soum_risk_in(d: &ClimateData, code: &str, year: u16, mode: Mode) -> Result<SoumRisk> {
@@ -254,10 +256,10 @@ fn soum_risk_in(d: &ClimateData, code: &str, year: u16, mode: Mode) -> Result<So
     })
 }
 
-/// The stocking report of `year` on the **embedded** data with the default (unverified)
-/// capacities; [`live::stocking_report`] counts imports.
-pub fn stocking_report(year: u16) -> Result<StockingReport> {
-    capacity::stocking_in_data(embedded(), year)
+/// The stocking report of `year` with the default (unverified) capacities, soum rows of
+/// imported soum totals included.
+pub async fn stocking_report(app: &App, year: u16) -> Result<StockingReport> {
+    capacity::stocking_in_data(&*dataset(app).await?, year)
 }
 
 /// The stocking report as a printable CSV table: aimags, then soums, with head, sheep units,
@@ -330,10 +332,9 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-/// A soum's winter fodder plan with its risk class (from `mode`) and its text messages, on
-/// the **embedded** data; [`live::soum_plan`] counts imports.
-pub fn soum_plan(_app: &App, code: &str, year: u16, mode: Mode) -> Result<Plan> {
-    soum_plan_in(embedded(), code, year, mode)
+/// A soum's winter fodder plan with its risk class (from `mode`) and its text messages.
+pub async fn soum_plan(app: &App, code: &str, year: u16, mode: Mode) -> Result<Plan> {
+    soum_plan_in(&*dataset(app).await?, code, year, mode)
 }
 
 fn soum_plan_in(d: &ClimateData, code: &str, year: u16, mode: Mode) -> Result<Plan> {
@@ -347,45 +348,6 @@ fn soum_plan_in(d: &ClimateData, code: &str, year: u16, mode: Mode) -> Result<Pl
         Some(risk.risk.class),
     )
     .map_err(|e| AppError::validation(format!("no plan for soum {code}: {e}"), vec![]))
-}
-
-/// The same use cases on the store's **effective** tables (embedded data overlaid with the
-/// yearly imports, [`dataset`]): what the HTTP API, alerts and credit histories use.
-///
-/// The synchronous functions of the parent module read the compiled-in tables only; they
-/// remain for callers that cannot await, and should move here.
-pub mod live {
-    use super::*;
-
-    /// The winter the data can forecast next (imports extend the panel).
-    pub async fn default_year(app: &App) -> Result<u16> {
-        Ok(next_winter(&*dataset(app).await?))
-    }
-
-    /// Parses `year` (the next winter when absent) and checks the data can say something of it.
-    pub async fn parse_year(app: &App, year: Option<&str>) -> Result<u16> {
-        parse_year_in(&*dataset(app).await?, year)
-    }
-
-    /// Every aimag's risk for the winter ending in `year`.
-    pub async fn risk(app: &App, year: u16, mode: Mode) -> Result<RiskReport> {
-        risk_in(&*dataset(app).await?, year, mode)
-    }
-
-    /// One soum's risk.
-    pub async fn soum_risk(app: &App, code: &str, year: u16, mode: Mode) -> Result<SoumRisk> {
-        soum_risk_in(&*dataset(app).await?, code, year, mode)
-    }
-
-    /// The stocking report of `year`, soum rows of imported soum totals included.
-    pub async fn stocking_report(app: &App, year: u16) -> Result<StockingReport> {
-        capacity::stocking_in_data(&*dataset(app).await?, year)
-    }
-
-    /// A soum's winter fodder plan.
-    pub async fn soum_plan(app: &App, code: &str, year: u16, mode: Mode) -> Result<Plan> {
-        soum_plan_in(&*dataset(app).await?, code, year, mode)
-    }
 }
 
 #[cfg(test)]

@@ -11,9 +11,9 @@ fn app() -> App {
 #[tokio::test]
 async fn risk_covers_the_aimags_and_its_contributions_add_up() {
     let app = app();
-    let year = live::default_year(&app).await.expect("year");
+    let year = default_year(&app).await.expect("year");
     for mode in [Mode::Outlook, Mode::Winter] {
-        let r = live::risk(&app, year, mode).await.expect("risk");
+        let r = risk(&app, year, mode).await.expect("risk");
         assert_eq!(r.model.train_until, year - 1);
         assert!(r.aimags.len() >= 20, "{}", r.aimags.len());
         for a in &r.aimags {
@@ -45,16 +45,16 @@ fn the_model_is_fitted_once_per_training_year_and_mode() {
 #[tokio::test]
 async fn a_soum_takes_its_aimags_risk() {
     let app = app();
-    let s = live::soum_risk(&app, "18101", 2024, Mode::Winter)
+    let s = soum_risk(&app, "18101", 2024, Mode::Winter)
         .await
         .expect("soum risk");
-    let r = live::risk(&app, 2024, Mode::Winter).await.expect("risk");
+    let r = risk(&app, 2024, Mode::Winter).await.expect("risk");
     let a = r.aimags.iter().find(|a| a.aimag == "81").expect("Zavkhan");
     assert_eq!(s.risk.class, a.class);
     assert_eq!(s.risk.probability, a.probability);
     assert_eq!(s.input_source, InputSource::Aimag);
     assert!(matches!(
-        live::soum_risk(&app, "99999", 2024, Mode::Winter).await,
+        soum_risk(&app, "99999", 2024, Mode::Winter).await,
         Err(AppError::NotFound { .. })
     ));
 }
@@ -63,32 +63,20 @@ async fn a_soum_takes_its_aimags_risk() {
 async fn years_outside_the_data_are_refused() {
     let app = app();
     assert_eq!(
-        live::parse_year(&app, None).await.expect("default"),
-        live::default_year(&app).await.expect("year")
+        parse_year(&app, None).await.expect("default"),
+        default_year(&app).await.expect("year")
     );
-    assert!(live::parse_year(&app, Some("2024")).await.is_ok());
+    assert!(parse_year(&app, Some("2024")).await.is_ok());
     assert!(matches!(
-        live::parse_year(&app, Some("1900")).await,
+        parse_year(&app, Some("1900")).await,
         Err(AppError::QueryParameter(_))
     ));
     assert!(matches!(
-        live::parse_year(&app, Some("20x4")).await,
+        parse_year(&app, Some("20x4")).await,
         Err(AppError::QueryParameter(_))
     ));
-    // The embedded-only functions agree on the same store without imports.
-    assert_eq!(
-        default_year(),
-        live::default_year(&app).await.expect("year")
-    );
-    assert!(parse_year(Some("1900")).is_err());
-    assert_eq!(
-        risk(&app, 2024, Mode::Winter).expect("risk").aimags.len(),
-        live::risk(&app, 2024, Mode::Winter)
-            .await
-            .expect("risk")
-            .aimags
-            .len()
-    );
+    // Without imports the stocking report defaults to the last NSO soum year.
+    assert_eq!(default_stocking_year(&app).await.expect("year"), 2020);
     assert!(matches!(
         parse_mode(Some("spring")),
         Err(AppError::QueryParameter(_))
@@ -98,9 +86,7 @@ async fn years_outside_the_data_are_refused() {
 
 #[tokio::test]
 async fn the_stocking_table_has_a_row_per_aimag_and_soum() {
-    let r = live::stocking_report(&app(), 2020)
-        .await
-        .expect("2020 stocking");
+    let r = stocking_report(&app(), 2020).await.expect("2020 stocking");
     let csv = stocking_csv(&r);
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 1 + r.aimags.len() + r.soums.len());
@@ -116,7 +102,7 @@ async fn the_stocking_table_has_a_row_per_aimag_and_soum() {
 #[tokio::test]
 async fn a_soum_plan_fits_one_text_message() {
     let app = app();
-    let p = live::soum_plan(&app, "18101", 2024, Mode::Outlook)
+    let p = soum_plan(&app, "18101", 2024, Mode::Outlook)
         .await
         .expect("plan");
     assert!(

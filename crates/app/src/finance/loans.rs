@@ -266,7 +266,7 @@ pub async fn run_dzud_rule(
 /// model: trained on the winters before it, the soum's aimag inputs).
 pub async fn soum_class(app: &App, soum: &str, season: u16) -> Result<u8> {
     Ok(
-        crate::climate::live::soum_risk(app, soum, season, climate::Mode::Outlook)
+        crate::climate::soum_risk(app, soum, season, climate::Mode::Outlook)
             .await?
             .risk
             .class,

@@ -4,7 +4,6 @@
 //! from settled auction sales and recorded sales, as data and as an SVG chart.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use market::index::{PriceIndex, SaleRecord, Week};
@@ -181,103 +180,6 @@ pub async fn price_index(
             .retain(|s| s.aimag.as_deref() == Some(a.as_str()));
     }
     Ok(index)
-}
-
-/// The index as an SVG line chart: MNT per kg by week, one line per series (all-Mongolia
-/// series only, unless an aimag was asked for), drawn by the server.
-pub fn chart_svg(index: &PriceIndex) -> String {
-    const W: f64 = 720.0;
-    const H: f64 = 360.0;
-    const PAD: f64 = 56.0;
-    let series: Vec<_> = index
-        .series
-        .iter()
-        .filter(|s| !s.points.is_empty())
-        .collect();
-    let weeks: std::collections::BTreeSet<Week> = series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.week))
-        .collect();
-    let weeks: Vec<Week> = weeks.into_iter().collect();
-    let max = series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.price_mnt_per_kg))
-        .max()
-        .unwrap_or(1)
-        .max(1) as f64;
-    let x = |w: &Week| {
-        let i = weeks.iter().position(|v| v == w).unwrap_or(0) as f64;
-        PAD + if weeks.len() > 1 {
-            i * (W - 2.0 * PAD) / (weeks.len() - 1) as f64
-        } else {
-            (W - 2.0 * PAD) / 2.0
-        }
-    };
-    let y = |p: u64| H - PAD - (p as f64 / max) * (H - 2.0 * PAD);
-    let palette = [
-        "#1b6ca8", "#c0392b", "#27ae60", "#8e44ad", "#d35400", "#2c3e50", "#16a085",
-    ];
-    let mut svg = format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" aria-label="Raw cashmere price index, MNT per kg by week"><title>Raw cashmere price, MNT/kg by ISO week</title><rect width="{W}" height="{H}" fill="#fff"/><line x1="{PAD}" y1="{b}" x2="{r}" y2="{b}" stroke="#555"/><line x1="{PAD}" y1="{PAD}" x2="{PAD}" y2="{b}" stroke="#555"/><text x="{PAD}" y="{t}" font-size="12" font-family="sans-serif">{max:.0} MNT/kg</text>"##,
-        b = H - PAD,
-        r = W - PAD,
-        t = PAD - 8.0,
-    );
-    for w in &weeks {
-        let _ = write!(
-            svg,
-            r##"<text x="{:.1}" y="{:.1}" font-size="10" font-family="sans-serif" text-anchor="middle">{w}</text>"##,
-            x(w),
-            H - PAD + 16.0
-        );
-    }
-    for (k, s) in series.iter().enumerate() {
-        let colour = palette[k % palette.len()];
-        let pts: Vec<String> = s
-            .points
-            .iter()
-            .map(|p| format!("{:.1},{:.1}", x(&p.week), y(p.price_mnt_per_kg)))
-            .collect();
-        let label = format!(
-            "{} {} {}",
-            s.colour.as_str(),
-            s.grade,
-            s.aimag.as_deref().unwrap_or("MN")
-        );
-        let _ = write!(
-            svg,
-            r##"<polyline fill="none" stroke="{colour}" stroke-width="2" points="{}"><title>{}</title></polyline>"##,
-            pts.join(" "),
-            xml_escape(&label)
-        );
-        for p in &s.points {
-            let _ = write!(
-                svg,
-                r##"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{colour}"><title>{} {}: {} MNT/kg</title></circle>"##,
-                x(&p.week),
-                y(p.price_mnt_per_kg),
-                xml_escape(&label),
-                p.week,
-                p.price_mnt_per_kg
-            );
-        }
-        let _ = write!(
-            svg,
-            r##"<text x="{:.1}" y="{:.1}" font-size="11" font-family="sans-serif" fill="{colour}">{}</text>"##,
-            W - PAD - 150.0,
-            PAD + 14.0 * k as f64,
-            xml_escape(&label)
-        );
-    }
-    svg.push_str("</svg>");
-    svg
-}
-
-pub(crate) fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// A finished product of a small producer, linked to its passport.

@@ -3,19 +3,24 @@
 //!
 //! Numbers, years and modes are taken as text and parsed here, so that a malformed value is
 //! refused with the binary's one-line `nooluur: …` message rather than clap's usage screen.
-//! Only the `--household` form of `dzud plan` touches the store (for the household's soum,
-//! herd and reserves); everything else works on the data compiled into the crate.
+//! Every command computes on the tables compiled into the binary, overlaid with the yearly
+//! imports (`nooluur import`) of the store named by `--db`; without `--db` it reads no store.
+//! The `--household` form of `dzud plan` always opens the store (for the household's soum,
+//! herd and reserves), and then counts its imports too.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
 use climate::model::InputSource;
 use climate::plan::{Household, PlanOption};
 use climate::{CapacityConfig, Dataset, Herd, Inputs, Mode, Model, Plan, PlanConfig, Prediction};
+use nooluur_app::App;
+use nooluur_app::climate::ClimateData;
 use nooluur_app::market::registry;
 use serde::Serialize;
 
@@ -48,6 +53,9 @@ pub struct ModelArgs {
     /// `outlook` (known by 1 December) or `winter` (adds the winter temperature).
     #[arg(long, value_name = "MODE", default_value = "outlook")]
     mode: String,
+    /// Count the yearly imports of this store (`sqlite://PATH` or `postgres://…`).
+    #[arg(long, value_name = "URL")]
+    db: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -70,6 +78,9 @@ pub struct StockingArgs {
     /// The whole report as JSON (else the table of units over capacity).
     #[arg(long)]
     json: bool,
+    /// Count the yearly imports of this store (`sqlite://PATH` or `postgres://…`).
+    #[arg(long, value_name = "URL")]
+    db: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -140,12 +151,41 @@ impl ModelArgs {
     }
 }
 
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// Opens the store at `url` as `nooluur import` does.
+async fn open(url: &str) -> Result<App> {
+    DbArgs {
+        db: Some(url.to_owned()),
+        log_origin: "nooluur.local/log".to_owned(),
+        log_key: None,
+    }
+    .open()
+    .await
+}
+
+/// The tables to compute on: the compiled-in ones, with the imports of the store at `db`.
+fn tables(db: Option<&str>) -> Result<Arc<ClimateData>> {
+    let Some(url) = db else {
+        return Ok(Arc::new(ClimateData::embedded()));
+    };
+    runtime()?.block_on(async {
+        let app = open(url).await?;
+        nooluur_app::climate::dataset(&app).await.map_err(explain)
+    })
+}
+
 pub fn dzud(c: DzudCommand) -> Result<()> {
     match c {
         DzudCommand::Hindcast(a) => hindcast(&a),
         DzudCommand::Skill(a) => {
             let (until, mode) = a.parsed()?;
-            let report = climate::skill(until, mode)?;
+            let data = tables(a.db.as_deref())?;
+            let report = climate::model::skill_in(&data.data, until, mode)?;
             write_out(&format!("{}\n", serde_json::to_string_pretty(&report)?))
         }
         DzudCommand::Plan(a) => plan(*a),
@@ -160,7 +200,8 @@ pub fn pasture(c: PastureCommand) -> Result<()> {
 
 fn hindcast(a: &HindcastArgs) -> Result<()> {
     let (until, mode) = a.model.parsed()?;
-    let rows = climate::hindcast(until, mode)?;
+    let data = tables(a.model.db.as_deref())?;
+    let rows = climate::model::hindcast_in(&data.data, until, mode)?;
     let mut out = String::new();
     if a.json {
         for r in &rows {
@@ -213,7 +254,9 @@ fn stocking(a: &StockingArgs) -> Result<()> {
             .with_context(|| format!("{}", path.display()))?,
         None => CapacityConfig::defaults(),
     };
-    let report = climate::stocking(y, &config)?;
+    let data = tables(a.db.as_deref())?;
+    let report =
+        nooluur_app::climate::capacity::stocking_with(&data, y, &config).map_err(explain)?;
     if a.json {
         return write_out(&format!("{}\n", serde_json::to_string_pretty(&report)?));
     }
@@ -331,7 +374,19 @@ fn winter_name(year: u16) -> String {
 }
 
 fn plan(a: PlanArgs) -> Result<()> {
-    let data = Dataset::embedded();
+    let rt = runtime()?;
+    // The store is opened for a household, or when named; then its imports count.
+    let app = match (&a.household, &a.db.db) {
+        (None, None) => None,
+        _ => Some(rt.block_on(a.db.open())?),
+    };
+    let tables = match &app {
+        Some(app) => rt
+            .block_on(nooluur_app::climate::dataset(app))
+            .map_err(explain)?,
+        None => Arc::new(ClimateData::embedded()),
+    };
+    let data = &tables.data;
     let until = year("--train-until", &a.train_until)?;
     let lang = match a.lang.as_deref().map(str::trim) {
         None => None,
@@ -362,7 +417,11 @@ fn plan(a: PlanArgs) -> Result<()> {
             (r, plan)
         }
         (None, Some(id)) => {
-            let (household, winter) = household(&a.db, id, winter, next_winter, hay, fodder)?;
+            let app = app
+                .as_ref()
+                .ok_or_else(|| anyhow!("no store for --household"))?;
+            let (household, winter) =
+                rt.block_on(household(app, id, winter, next_winter, hay, fodder))?;
             let r = risk(data, household.soum_code.unwrap_or(0), winter, until)?;
             let plan =
                 climate::plan_for_household(data, &household, &cfg, Some(r.prediction.class))?;
@@ -410,23 +469,16 @@ fn plan(a: PlanArgs) -> Result<()> {
 
 /// A household from the store, its herd entering the winter (the latest count before the
 /// year the winter ends) and the reserves given on the command line.
-fn household(
-    db: &DbArgs,
+async fn household(
+    app: &App,
     id: &str,
     winter: Option<u16>,
     next_winter: u16,
     hay_kg: u64,
     fodder_kg: u64,
 ) -> Result<(Household, u16)> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    let (h, herds) = rt.block_on(async {
-        let app = db.open().await?;
-        let h = registry::household(&app, id).await.map_err(explain)?;
-        let herds = registry::herds(&app, &h.id).await.map_err(explain)?;
-        Ok::<_, anyhow::Error>((h, herds))
-    })?;
+    let h = registry::household(app, id).await.map_err(explain)?;
+    let herds = registry::herds(app, &h.id).await.map_err(explain)?;
     let soum: u32 = h
         .soum
         .parse()

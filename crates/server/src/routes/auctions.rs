@@ -185,7 +185,11 @@ async fn index(State(app): State<App>, Query(q): Query<IndexQuery>) -> Result<Re
     json(StatusCode::OK, &idx)
 }
 
-async fn chart(State(app): State<App>, Query(q): Query<IndexQuery>) -> Result<Response, ApiError> {
+async fn chart(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Query(q): Query<IndexQuery>,
+) -> Result<Response, ApiError> {
     let mut idx = catalogue::price_index(
         &app,
         q.base_week.as_deref(),
@@ -202,7 +206,10 @@ async fn chart(State(app): State<App>, Query(q): Query<IndexQuery>) -> Result<Re
             header::CONTENT_TYPE,
             HeaderValue::from_static("image/svg+xml"),
         )],
-        catalogue::chart_svg(&idx),
+        {
+            let lang = crate::web::i18n::Lang::of(&headers);
+            crate::web::charts::price_chart("price-index", lang, lang.text(), &idx)
+        },
     )
         .into_response())
 }

@@ -57,7 +57,7 @@ struct YearMode {
 impl YearMode {
     async fn parse(&self, app: &App) -> Result<(u16, climate::Mode), ApiError> {
         Ok((
-            climate::live::parse_year(app, self.year.as_deref()).await?,
+            climate::parse_year(app, self.year.as_deref()).await?,
             climate::parse_mode(self.mode.as_deref())?,
         ))
     }
@@ -65,10 +65,7 @@ impl YearMode {
 
 async fn risk(State(app): State<App>, Query(q): Query<YearMode>) -> Result<Response, ApiError> {
     let (year, mode) = q.parse(&app).await?;
-    json(
-        StatusCode::OK,
-        &climate::live::risk(&app, year, mode).await?,
-    )
+    json(StatusCode::OK, &climate::risk(&app, year, mode).await?)
 }
 
 async fn soum_risk(
@@ -79,7 +76,7 @@ async fn soum_risk(
     let (year, mode) = q.parse(&app).await?;
     json(
         StatusCode::OK,
-        &climate::live::soum_risk(&app, &code, year, mode).await?,
+        &climate::soum_risk(&app, &code, year, mode).await?,
     )
 }
 
@@ -91,7 +88,7 @@ async fn soum_plan(
     let (year, mode) = q.parse(&app).await?;
     json(
         StatusCode::OK,
-        &climate::live::soum_plan(&app, &code, year, mode).await?,
+        &climate::soum_plan(&app, &code, year, mode).await?,
     )
 }
 
@@ -100,9 +97,9 @@ struct YearOnly {
     year: Option<String>,
 }
 
-fn stocking_year(q: &YearOnly) -> Result<u16, ApiError> {
+async fn stocking_year(app: &App, q: &YearOnly) -> Result<u16, ApiError> {
     match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-        None => Ok(2020),
+        None => Ok(climate::default_stocking_year(app).await?),
         Some(y) => y.parse::<u16>().map_err(|_| {
             ApiError::from(AppError::QueryParameter(format!(
                 "year '{y}' is not a year (e.g. 2020)"
@@ -114,7 +111,7 @@ fn stocking_year(q: &YearOnly) -> Result<u16, ApiError> {
 async fn stocking(State(app): State<App>, Query(q): Query<YearOnly>) -> Result<Response, ApiError> {
     json(
         StatusCode::OK,
-        &climate::live::stocking_report(&app, stocking_year(&q)?).await?,
+        &climate::stocking_report(&app, stocking_year(&app, &q).await?).await?,
     )
 }
 
@@ -122,7 +119,7 @@ async fn stocking_csv(
     State(app): State<App>,
     Query(q): Query<YearOnly>,
 ) -> Result<Response, ApiError> {
-    let report = climate::live::stocking_report(&app, stocking_year(&q)?).await?;
+    let report = climate::stocking_report(&app, stocking_year(&app, &q).await?).await?;
     Ok((
         StatusCode::OK,
         [(
@@ -148,7 +145,7 @@ async fn run(
     b: Body,
 ) -> Result<Response, ApiError> {
     let req: RunIn = body(&headers, b).await?;
-    let year = climate::live::parse_year(&app, req.year.map(|y| y.to_string()).as_deref()).await?;
+    let year = climate::parse_year(&app, req.year.map(|y| y.to_string()).as_deref()).await?;
     let mode = climate::parse_mode(req.mode.as_deref())?;
     json(
         StatusCode::OK,

@@ -2,7 +2,6 @@
 //! closed ones.
 
 use app::App;
-use app::AppError;
 use app::market::auctions::{self, BidIn};
 use askama::Template;
 use axum::Router;
@@ -13,7 +12,7 @@ use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use store::Role;
 
-use super::{Form, Frame, Web, outcome, posted};
+use super::{Frame, Web, act};
 
 const HOME: &str = "/app/buyer";
 
@@ -43,6 +42,7 @@ struct Page {
     org: String,
     open: Vec<AuctionRow>,
     closed: Vec<AuctionRow>,
+    prices: String,
 }
 
 async fn page(State(app): State<App>, web: Web) -> Response {
@@ -53,6 +53,10 @@ async fn page(State(app): State<App>, web: Web) -> Response {
     let (lang, t) = (web.lang, web.t());
     let all = match auctions::all(&app).await {
         Ok(a) => a,
+        Err(e) => return super::fail(lang, &e),
+    };
+    let prices = match super::charts::national_prices(&app, "prices", lang, t).await {
+        Ok(p) => p,
         Err(e) => return super::fail(lang, &e),
     };
     let now = app.clock.now();
@@ -110,16 +114,13 @@ async fn page(State(app): State<App>, web: Web) -> Response {
         org: who.org.name.clone(),
         open,
         closed,
+        prices,
     })
 }
 
 async fn bid(State(app): State<App>, web: Web, body: Bytes) -> Response {
-    let form = Form::parse(&body);
-    let who = match posted(&web, &form, &[Role::Buyer]) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let r: Result<String, AppError> = async {
+    let (t, lang) = (web.t(), web.lang);
+    act(&web, &body, &[Role::Buyer], HOME, |who, form| async move {
         let req = BidIn {
             pool: form.get("pool").to_owned(),
             amount_mnt: form.int("amount_mnt")?,
@@ -127,11 +128,10 @@ async fn bid(State(app): State<App>, web: Web, body: Bytes) -> Response {
         let receipt = auctions::bid(&app, &who, form.get("auction"), req).await?;
         Ok(format!(
             "{} {} · {}",
-            web.t().bid_placed,
+            t.bid_placed,
             receipt.commitment,
-            web.lang.mnt(receipt.amount_mnt)
+            lang.mnt(receipt.amount_mnt)
         ))
-    }
-    .await;
-    outcome(HOME, r)
+    })
+    .await
 }

@@ -19,7 +19,7 @@ use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 use market::auction::PriceRule;
 use store::Role;
 
-use super::{Form, Frame, Web, outcome, posted};
+use super::{Frame, Web, act};
 
 const HOME: &str = "/app/cooperative";
 
@@ -99,6 +99,8 @@ struct Page {
     auctions: Vec<AuctionRow>,
     settlements: Vec<SettlementRow>,
     closes_default: String,
+    deliveries: String,
+    prices: String,
 }
 
 /// Mongolian local time for a `datetime-local` field.
@@ -131,16 +133,7 @@ async fn gather(app: &App, web: &Web, who: &Principal) -> Result<Page, AppError>
         .await?
         .into_iter()
         .map(|h| Member {
-            soum: mongolia::soum(h.soum.parse().unwrap_or(0))
-                .map(|s| {
-                    if lang == super::Lang::Mn {
-                        s.name_mn
-                    } else {
-                        s.name_en
-                    }
-                })
-                .unwrap_or("")
-                .to_owned(),
+            soum: lang.soum_name(&h.soum).to_owned(),
             id: h.id,
             name: h.name,
         })
@@ -162,6 +155,11 @@ async fn gather(app: &App, web: &Web, who: &Principal) -> Result<Page, AppError>
             .then(b.intake.receipt.cmp(&a.intake.receipt))
     });
     let intake_total = all_intakes.len();
+    let mut by_day = std::collections::BTreeMap::new();
+    for i in &all_intakes {
+        *by_day.entry(i.intake.date.to_string()).or_insert(0) += i.intake.clean_g;
+    }
+    let deliveries = super::charts::deliveries_chart("deliveries", lang, t, &by_day);
     let intakes = all_intakes
         .iter()
         .take(50)
@@ -264,6 +262,8 @@ async fn gather(app: &App, web: &Web, who: &Principal) -> Result<Page, AppError>
         colours,
         grades,
         intakes,
+        deliveries,
+        prices: super::charts::national_prices(app, "prices", lang, t).await?,
         intake_total,
         pools,
         unsold,
@@ -274,44 +274,42 @@ async fn gather(app: &App, web: &Web, who: &Principal) -> Result<Page, AppError>
 }
 
 async fn record_intake(State(app): State<App>, web: Web, body: Bytes) -> Response {
-    let form = Form::parse(&body);
-    let who = match posted(&web, &form, &[Role::Cooperative]) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let r = async {
-        let req = IntakeIn {
-            household: form.get("household").to_owned(),
-            gross_kg: serde_json::Value::String(form.get("gross_kg").to_owned()),
-            moisture_pct: or_zero(form.get("moisture_pct")),
-            impurity_pct: or_zero(form.get("impurity_pct")),
-            guard_hair_pct: or_zero(form.get("guard_hair_pct")),
-            colour: provenance::Colour::parse(form.get("colour")).ok_or_else(|| {
-                AppError::QueryParameter(format!(
-                    "colour: '{}' is not a colour class",
-                    form.get("colour")
-                ))
-            })?,
-            grade: form.get("grade").to_owned(),
-            goats_combed: match form.get("goats_combed") {
-                "" => None,
-                g => Some(g.parse().map_err(|_| {
-                    AppError::QueryParameter(format!("goats_combed: '{g}' is not a whole number"))
-                })?),
-            },
-            lot: None,
-            date: None,
-        };
-        let rec = intake::record(&app, &who, req).await?;
-        Ok(format!(
-            "{} {} · {} kg",
-            web.t().intake_recorded,
-            rec.intake.receipt,
-            web.lang.kg(rec.intake.clean_g)
-        ))
-    }
-    .await;
-    outcome(HOME, r)
+    let (t, lang) = (web.t(), web.lang);
+    act(
+        &web,
+        &body,
+        &[Role::Cooperative],
+        HOME,
+        |who, form| async move {
+            let req = IntakeIn {
+                household: form.get("household").to_owned(),
+                gross_kg: serde_json::Value::String(form.get("gross_kg").to_owned()),
+                moisture_pct: or_zero(form.get("moisture_pct")),
+                impurity_pct: or_zero(form.get("impurity_pct")),
+                guard_hair_pct: or_zero(form.get("guard_hair_pct")),
+                colour: form.colour("colour")?,
+                grade: form.get("grade").to_owned(),
+                goats_combed: match form.get("goats_combed") {
+                    "" => None,
+                    g => Some(g.parse().map_err(|_| {
+                        AppError::QueryParameter(format!(
+                            "goats_combed: '{g}' is not a whole number"
+                        ))
+                    })?),
+                },
+                lot: None,
+                date: None,
+            };
+            let rec = intake::record(&app, &who, req).await?;
+            Ok(format!(
+                "{} {} · {} kg",
+                t.intake_recorded,
+                rec.intake.receipt,
+                lang.kg(rec.intake.clean_g)
+            ))
+        },
+    )
+    .await
 }
 
 fn or_zero(s: &str) -> String {
@@ -323,32 +321,28 @@ fn or_zero(s: &str) -> String {
 }
 
 async fn make_pool(State(app): State<App>, web: Web, body: Bytes) -> Response {
-    let form = Form::parse(&body);
-    let who = match posted(&web, &form, &[Role::Cooperative]) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let r = async {
-        let req = PoolIn {
-            colour: provenance::Colour::parse(form.get("colour")).ok_or_else(|| {
-                AppError::QueryParameter(format!(
-                    "colour: '{}' is not a colour class",
-                    form.get("colour")
-                ))
-            })?,
-            grade: form.get("grade").to_owned(),
-            intakes: None,
-        };
-        let p = pools::pool(&app, &who, req).await?;
-        Ok(format!(
-            "{} {} · {} kg",
-            web.t().pool_made,
-            p.id,
-            web.lang.kg(p.clean_g)
-        ))
-    }
-    .await;
-    outcome(HOME, r)
+    let (t, lang) = (web.t(), web.lang);
+    act(
+        &web,
+        &body,
+        &[Role::Cooperative],
+        HOME,
+        |who, form| async move {
+            let req = PoolIn {
+                colour: form.colour("colour")?,
+                grade: form.get("grade").to_owned(),
+                intakes: None,
+            };
+            let p = pools::pool(&app, &who, req).await?;
+            Ok(format!(
+                "{} {} · {} kg",
+                t.pool_made,
+                p.id,
+                lang.kg(p.clean_g)
+            ))
+        },
+    )
+    .await
 }
 
 /// A `datetime-local` value in Mongolian time (`2026-12-10T18:00`, seconds optional) as
@@ -369,80 +363,86 @@ pub fn closes_at(v: &str) -> Result<String, AppError> {
 }
 
 async fn open_auction(State(app): State<App>, web: Web, body: Bytes) -> Response {
-    let form = Form::parse(&body);
-    let who = match posted(&web, &form, &[Role::Cooperative]) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let r = async {
-        let reserve = form.int("reserve_mnt")?;
-        let lots: Vec<LotIn> = form
-            .all("pool")
-            .into_iter()
-            .map(|p| LotIn {
-                pool: p.to_owned(),
-                reserve_mnt: reserve,
-            })
-            .collect();
-        if lots.is_empty() {
-            return Err(AppError::QueryParameter(
-                "lots: choose at least one lot to sell".into(),
-            ));
-        }
-        let req = AuctionIn {
-            title: form.get("title").to_owned(),
-            rule: match form.get("rule") {
-                "second-price" => PriceRule::SecondPrice,
-                _ => PriceRule::FirstPrice,
-            },
-            opens_at: app.clock.now().to_rfc3339_opts(SecondsFormat::Secs, true),
-            closes_at: closes_at(form.get("closes_at"))?,
-            lots,
-            partners: vec![],
-            buyers: vec![],
-        };
-        let a = auctions::create(&app, &who, req).await?;
-        Ok(format!("{} {}", web.t().auction_opened, a.id))
-    }
-    .await;
-    outcome(HOME, r)
+    let t = web.t();
+    act(
+        &web,
+        &body,
+        &[Role::Cooperative],
+        HOME,
+        |who, form| async move {
+            let reserve = form.int("reserve_mnt")?;
+            let lots: Vec<LotIn> = form
+                .all("pool")
+                .into_iter()
+                .map(|p| LotIn {
+                    pool: p.to_owned(),
+                    reserve_mnt: reserve,
+                })
+                .collect();
+            if lots.is_empty() {
+                return Err(AppError::QueryParameter(
+                    "lots: choose at least one lot to sell".into(),
+                ));
+            }
+            let req = AuctionIn {
+                title: form.get("title").to_owned(),
+                rule: match form.get("rule") {
+                    "second-price" => PriceRule::SecondPrice,
+                    _ => PriceRule::FirstPrice,
+                },
+                opens_at: app.clock.now().to_rfc3339_opts(SecondsFormat::Secs, true),
+                closes_at: closes_at(form.get("closes_at"))?,
+                lots,
+                partners: vec![],
+                buyers: vec![],
+            };
+            let a = auctions::create(&app, &who, req).await?;
+            Ok(format!("{} {}", t.auction_opened, a.id))
+        },
+    )
+    .await
 }
 
 async fn close_auction(State(app): State<App>, web: Web, body: Bytes) -> Response {
-    let form = Form::parse(&body);
-    let who = match posted(&web, &form, &[Role::Cooperative]) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let r = auctions::close(&app, &who, form.get("auction"))
-        .await
-        .map(|a| format!("{} {}", web.t().auction_closed, a.id));
-    outcome(HOME, r)
+    let t = web.t();
+    act(
+        &web,
+        &body,
+        &[Role::Cooperative],
+        HOME,
+        |who, form| async move {
+            auctions::close(&app, &who, form.get("auction"))
+                .await
+                .map(|a| format!("{} {}", t.auction_closed, a.id))
+        },
+    )
+    .await
 }
 
 async fn settle(State(app): State<App>, web: Web, body: Bytes) -> Response {
-    let form = Form::parse(&body);
-    let who = match posted(&web, &form, &[Role::Cooperative]) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let r = async {
-        let req = SettleIn {
-            fee_mnt: form.int("fee_mnt")?,
-            costs: vec![],
-        };
-        let s = settlements::settle(&app, &who, form.get("auction"), form.get("pool"), req).await?;
-        Ok(format!(
-            "{} {} · {} {}",
-            web.t().settled,
-            s.id,
-            web.t().paid_to_members,
-            web.lang
-                .mnt(i64::try_from(s.settlement.distributed_mnt()).unwrap_or(i64::MAX))
-        ))
-    }
-    .await;
-    outcome(HOME, r)
+    let (t, lang) = (web.t(), web.lang);
+    act(
+        &web,
+        &body,
+        &[Role::Cooperative],
+        HOME,
+        |who, form| async move {
+            let req = SettleIn {
+                fee_mnt: form.int("fee_mnt")?,
+                costs: vec![],
+            };
+            let s =
+                settlements::settle(&app, &who, form.get("auction"), form.get("pool"), req).await?;
+            Ok(format!(
+                "{} {} · {} {}",
+                t.settled,
+                s.id,
+                t.paid_to_members,
+                lang.mnt(i64::try_from(s.settlement.distributed_mnt()).unwrap_or(i64::MAX))
+            ))
+        },
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use axum::routing::{get, post};
 use chrono::{NaiveDate, TimeZone, Utc};
 use store::Role;
 
-use super::{Form, Frame, Lang, Web, outcome, posted};
+use super::{Frame, Lang, Web, act};
 
 const HOME: &str = "/app/household";
 
@@ -48,6 +48,8 @@ pub struct HouseholdView {
     pub name: String,
     pub soum: String,
     pub deliveries: Vec<Delivery>,
+    /// Kilograms by day, every delivery of the household (the table shows the last 30).
+    pub chart: String,
     pub settled: String,
     pub paid: String,
     pub balance: String,
@@ -122,6 +124,11 @@ async fn view(
             went: went(app, lang, t, i.pool.as_deref()).await?,
         });
     }
+    let mut by_day = std::collections::BTreeMap::new();
+    for i in &intakes {
+        *by_day.entry(i.intake.date.to_string()).or_insert(0) += i.intake.clean_g;
+    }
+    let chart = super::charts::deliveries_chart(&format!("deliveries-{}", h.id), lang, t, &by_day);
     let (mut settled, mut paid, mut balance) = (0u64, 0u64, 0i64);
     for c in coops {
         let s = settlements::statement(app, who, &h.id, Some(c)).await?;
@@ -174,19 +181,11 @@ async fn view(
         })
         .unwrap_or_default();
     Ok(HouseholdView {
-        soum: mongolia::soum(h.soum.parse().unwrap_or(0))
-            .map(|s| {
-                if lang == Lang::Mn {
-                    s.name_mn
-                } else {
-                    s.name_en
-                }
-            })
-            .unwrap_or("")
-            .to_owned(),
+        soum: lang.soum_name(&h.soum).to_owned(),
         id: h.id,
         name: h.name,
         deliveries,
+        chart,
         settled: lang.mnt(i64::try_from(settled).unwrap_or(i64::MAX)),
         paid: lang.mnt(i64::try_from(paid).unwrap_or(i64::MAX)),
         balance: lang.mnt(balance),
@@ -230,12 +229,8 @@ async fn went(
 }
 
 async fn grant(State(app): State<App>, web: Web, body: Bytes) -> Response {
-    let form = Form::parse(&body);
-    let who = match posted(&web, &form, &[Role::Herder]) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let r = async {
+    let t = web.t();
+    act(&web, &body, &[Role::Herder], HOME, |who, form| async move {
         let until = NaiveDate::parse_from_str(form.get("until"), "%Y-%m-%d")
             .ok()
             .and_then(|d| d.and_hms_opt(23, 59, 59))
@@ -250,20 +245,17 @@ async fn grant(State(app): State<App>, web: Web, body: Bytes) -> Response {
             from: None,
         };
         let g = finance::grant(&app, &who, form.get("household"), req).await?;
-        Ok(format!("{} {} · {}", web.t().granted, g.id, g.lender))
-    }
-    .await;
-    outcome(HOME, r)
+        Ok(format!("{} {} · {}", t.granted, g.id, g.lender))
+    })
+    .await
 }
 
 async fn revoke(State(app): State<App>, web: Web, body: Bytes) -> Response {
-    let form = Form::parse(&body);
-    let who = match posted(&web, &form, &[Role::Herder]) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let r = finance::revoke(&app, &who, form.get("household"), form.get("grant"))
-        .await
-        .map(|g| format!("{} {} · {}", web.t().revoked, g.id, g.lender));
-    outcome(HOME, r)
+    let t = web.t();
+    act(&web, &body, &[Role::Herder], HOME, |who, form| async move {
+        finance::revoke(&app, &who, form.get("household"), form.get("grant"))
+            .await
+            .map(|g| format!("{} {} · {}", t.revoked, g.id, g.lender))
+    })
+    .await
 }

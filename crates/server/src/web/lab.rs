@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 use store::Role;
 
-use super::{Form, Frame, Web, outcome, posted};
+use super::{Form, Frame, Web, act};
 
 const HOME: &str = "/app/lab";
 
@@ -106,12 +106,8 @@ fn number(form: &Form, name: &str) -> Result<Option<f64>, AppError> {
 }
 
 async fn record(State(app): State<App>, web: Web, body: Bytes) -> Response {
-    let form = Form::parse(&body);
-    let who = match posted(&web, &form, &[Role::Lab]) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let r = async {
+    let t = web.t();
+    act(&web, &body, &[Role::Lab], HOME, |who, form| async move {
         let mut m = serde_json::Map::new();
         for k in [
             "mfd_um",
@@ -143,22 +139,25 @@ async fn record(State(app): State<App>, web: Web, body: Bytes) -> Response {
         let rec = app::credentials::record_lab_result(&app, &who, result, &schemes).await?;
         Ok(format!(
             "{} {}",
-            web.t().lab_recorded,
+            t.lab_recorded,
             rec.credential["id"].as_str().unwrap_or("")
         ))
-    }
-    .await;
-    outcome(HOME, r)
+    })
+    .await
 }
 
 async fn revoke(State(app): State<App>, web: Web, body: Bytes) -> Response {
-    let form = Form::parse(&body);
-    let who = match posted(&web, &form, &[Role::Lab, Role::Certifier]) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let r = app::credentials::revoke(&app, &who, form.get("credential"))
-        .await
-        .map(|c| format!("{} {}", web.t().revoked, c.id));
-    outcome(HOME, r)
+    let t = web.t();
+    act(
+        &web,
+        &body,
+        &[Role::Lab, Role::Certifier],
+        HOME,
+        |who, form| async move {
+            app::credentials::revoke(&app, &who, form.get("credential"))
+                .await
+                .map(|c| format!("{} {}", t.revoked, c.id))
+        },
+    )
+    .await
 }

@@ -16,6 +16,7 @@
 //! refuses what the API refuses, with the same message, and changes nothing when it does.
 
 mod buyer;
+pub mod charts;
 mod coop;
 mod household;
 pub mod i18n;
@@ -361,6 +362,16 @@ impl Form {
             .collect()
     }
 
+    /// A colour-class field, or an error naming it.
+    pub fn colour(&self, name: &str) -> Result<provenance::Colour, AppError> {
+        provenance::Colour::parse(self.get(name)).ok_or_else(|| {
+            AppError::QueryParameter(format!(
+                "{name}: '{}' is not a colour class",
+                self.get(name)
+            ))
+        })
+    }
+
     /// An integer field, or an error naming it.
     pub fn int(&self, name: &str) -> Result<i64, AppError> {
         let v = self.get(name).replace([',', ' '], "");
@@ -387,6 +398,21 @@ pub fn posted(web: &Web, form: &Form, roles: &[Role]) -> Result<Principal, Respo
         ));
     }
     Ok(p)
+}
+
+/// A form action: the session must hold one of `roles` and the form the session's CSRF value
+/// (else nothing runs); `act` gets the principal and the form, and its message — success or
+/// the refusal — goes back to `back` as the flash of a 303.
+pub async fn act<F, Fut>(web: &Web, body: &Bytes, roles: &[Role], back: &str, act: F) -> Response
+where
+    F: FnOnce(Principal, Form) -> Fut,
+    Fut: Future<Output = Result<String, AppError>>,
+{
+    let form = Form::parse(body);
+    match posted(web, &form, roles) {
+        Ok(who) => outcome(back, act(who, form).await),
+        Err(refused) => refused,
+    }
 }
 
 /// The outcome of a form action as a redirect back to its dashboard with the message.

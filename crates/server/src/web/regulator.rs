@@ -18,9 +18,6 @@ pub fn add_routes(r: Router<App>) -> Router<App> {
     r.route("/app/regulator", get(page))
 }
 
-/// The NSO livestock year the stocking map shows (the last with soum figures).
-const STOCKING_YEAR: u16 = 2020;
-
 /// Class bounds of the stocking ratio (sheep units / carrying capacity).
 const RATIO_BREAKS: [f64; 4] = [0.8, 1.0, 1.2, 1.5];
 
@@ -56,6 +53,7 @@ struct Page {
     auctions_closed: usize,
     lots_sold: usize,
     kg_sold: String,
+    prices: String,
 }
 
 fn aimag_name(lang: Lang, code: &str) -> String {
@@ -163,9 +161,10 @@ async fn page(State(app): State<App>, web: Web) -> Response {
     };
     let (lang, t) = (web.lang, web.t());
     let r: Result<Page, AppError> = async {
-        let report = app::climate::stocking_report(STOCKING_YEAR)?;
-        let risk_year = app::climate::default_year();
-        let risk = app::climate::risk(&app, risk_year, climate::Mode::Outlook)?;
+        let year = app::climate::default_stocking_year(&app).await?;
+        let report = app::climate::stocking_report(&app, year).await?;
+        let risk_year = app::climate::default_year(&app).await?;
+        let risk = app::climate::risk(&app, risk_year, climate::Mode::Outlook).await?;
         let mut risks: Vec<RiskRow> = risk
             .aimags
             .iter()
@@ -202,6 +201,7 @@ async fn page(State(app): State<App>, web: Web) -> Response {
                 excess: lang.int(i64::try_from(o.excess_su).unwrap_or(i64::MAX)),
             })
             .collect();
+        let prices = super::charts::national_prices(&app, "prices", lang, t).await?;
         let mut certificates = 0;
         let mut revoked = 0;
         for kind in ["quality", "scope", "transaction"] {
@@ -241,6 +241,7 @@ async fn page(State(app): State<App>, web: Web) -> Response {
             auctions_closed,
             lots_sold,
             kg_sold: lang.kg(grams),
+            prices,
         })
     }
     .await;

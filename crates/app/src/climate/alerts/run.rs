@@ -12,8 +12,8 @@ use super::{
     mode_str, now, require_admin,
 };
 use crate::auth::Principal;
-use crate::climate::live::risk;
 use crate::climate::recipients::Index;
+use crate::climate::risk;
 use crate::climate::{AimagRisk, dataset};
 use crate::market::registry::{self, Household};
 use crate::market::{get, list, new_record, update_record, write};

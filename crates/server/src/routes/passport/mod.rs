@@ -186,7 +186,7 @@ async fn resolve(
         .to_owned();
     let p = data::gather(app, subject).await?;
     let mut resp = match (link_type, wanted) {
-        (_, Some(Want::Html)) => page::render(app, headers, &path, &base, &p)?,
+        (_, Some(Want::Html)) => page::render(app, headers, &path, &base, &p).await?,
         (_, Some(Want::JsonLd)) => {
             with_type(ld::passport(&base, &p).to_string(), "application/ld+json")
         }

@@ -14,9 +14,6 @@ use super::ld;
 use crate::problem::ApiError;
 use crate::web::{Frame, Lang, Text};
 
-/// The NSO livestock year of the stocking figures (the last with soum figures).
-const STOCKING_YEAR: u16 = 2020;
-
 /// The pasture and dzud status of one origin aimag (and its origin soums, when the NSO soum
 /// table has them).
 pub struct Pasture {
@@ -115,10 +112,16 @@ pub fn map(lang: Lang, t: &Text, origin: &[AimagOrigin]) -> String {
         .render()
 }
 
-fn pasture(app: &App, lang: Lang, t: &Text, origin: &[AimagOrigin]) -> (Vec<Pasture>, u16) {
-    let year = app::climate::default_year();
-    let risk = app::climate::risk(app, year, climate::Mode::Outlook).ok();
-    let stocking = app::climate::stocking_report(STOCKING_YEAR).ok();
+async fn pasture(app: &App, lang: Lang, t: &Text, origin: &[AimagOrigin]) -> (Vec<Pasture>, u16) {
+    // The passport still shows when the climate tables cannot be read; it says "no data".
+    let year = app::climate::default_year(app).await.unwrap_or_default();
+    let risk = app::climate::risk(app, year, climate::Mode::Outlook)
+        .await
+        .ok();
+    let stocking = match app::climate::default_stocking_year(app).await {
+        Ok(y) => app::climate::stocking_report(app, y).await.ok(),
+        Err(_) => None,
+    };
     let mut out = Vec::new();
     for a in origin.iter().take(6) {
         let r = risk
@@ -168,7 +171,7 @@ fn pasture(app: &App, lang: Lang, t: &Text, origin: &[AimagOrigin]) -> (Vec<Past
     (out, year)
 }
 
-pub fn render(
+pub async fn render(
     app: &App,
     headers: &HeaderMap,
     path: &str,
@@ -189,7 +192,7 @@ pub fn render(
     } else {
         t.cashmere_lot
     };
-    let (pasture, risk_year) = pasture(app, lang, t, &p.aimags);
+    let (pasture, risk_year) = pasture(app, lang, t, &p.aimags).await;
     let page = Page {
         f: Frame {
             lang,
