@@ -1,6 +1,7 @@
 //! Reference data of Mongolia (pure): aimags, soums, herder households and livestock, as the
 //! project derives them from public NSO tables (via WFP PRISM) and the `mongolia-dzud-drought`
-//! repository. `data/SOURCES.md` credits the sources; `data/derive.py` makes the tables.
+//! repository, and the weather stations of IRIMHE with their temperature normals (via WFP
+//! PRISM). `data/SOURCES.md` credits the sources; `data/derive.py` makes the tables.
 //!
 //! The tables are compiled in (`include_str!`) and parsed once, on first use: no I/O at run time.
 //!
@@ -11,13 +12,24 @@
 //!
 //! Goat numbers per soum are **estimates**: the NSO soum table at hand gives only the total head
 //! count, so [`Soum::goats_estimated_2019`] assumes the soum keeps its aimag's 2019 species mix.
+//!
+//! The weather stations ([`stations`], table `data/stations.tsv`) are the 343 rows of the PRISM
+//! station file: position, elevation and long-term monthly and winter (DJF) mean temperatures.
+//! Each lies in an aimag (by the aimag boundaries) and, for 322 of them, is matched by name to
+//! an NSO soum of that aimag; the others have no soum, never a guessed one. The stations are
+//! the project's only soum coordinates: [`soum_location`] is the mean position of a soum's
+//! stations. 42 stations have no temperature data in the source, and some appear twice under
+//! two ids (see [`Station`]).
 
+mod stations;
 mod tables;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use serde::Serialize;
+
+pub use stations::{Station, soum_location, stations, stations_of_soum};
 
 /// The five economic regions of the NSO (the first digit of aimag and soum codes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -214,6 +226,7 @@ struct Data {
     aimag_livestock: HashMap<(u8, u16), Livestock>,
     national_livestock: Vec<(u16, Livestock)>,
     national: Totals,
+    stations: Vec<Station>,
 }
 
 fn data() -> &'static Data {
@@ -224,6 +237,8 @@ fn data() -> &'static Data {
         let mut soums = tables::parse_soums().expect("embedded soums.tsv parses");
         soums.sort_by_key(|s| s.code);
         let national = Totals::of(soums.iter());
+        let mut stations = tables::parse_stations().expect("embedded stations.tsv parses");
+        stations.sort_by_key(|s| s.id);
         Data {
             aimags,
             soums,
@@ -232,6 +247,7 @@ fn data() -> &'static Data {
             national_livestock: tables::parse_national_livestock()
                 .expect("embedded national_livestock.tsv parses"),
             national,
+            stations,
         }
     })
 }

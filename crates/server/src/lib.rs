@@ -28,6 +28,8 @@ use axum::response::Response;
 
 pub use auth::{Auth, MaybeAuth};
 pub use problem::ApiError;
+/// The accessibility rules every page is tested against.
+pub use web::a11y;
 
 /// The EPCIS and CBV versions this server speaks.
 pub const EPCIS_VERSION: &str = "2.0.0";
@@ -39,6 +41,9 @@ pub fn router(app: App) -> Router {
     routes::routes()
         .fallback(routes::not_found)
         .layer(DefaultBodyLimit::disable())
+        // Pages and documents travel gzipped to clients that ask (a phone on a slow link in a
+        // soum centre); small bodies, images other than SVG and event streams are left as they are.
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(middleware::from_fn_with_state(app.clone(), gs1_headers))
         .layer(middleware::from_fn(problem::add_instance))
         .with_state(app)

@@ -179,6 +179,48 @@ async fn passport(db: Db) {
         r.header("vary").as_deref(),
         Some("Accept, Accept-Language, Cookie")
     );
+    // Origin soums with a weather station are circles on the map, named in their tooltip.
+    let located: Vec<String> = full["by_soum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|x| x["soum"].as_str())
+        .filter_map(|c| c.parse::<u32>().ok())
+        .filter(|&c| mongolia::soum_location(c).is_some())
+        .filter_map(mongolia::soum)
+        .map(|s| s.name_en.to_owned())
+        .collect();
+    assert!(!located.is_empty(), "no origin soum has a station");
+    for name in &located {
+        assert!(
+            html.contains(&format!("<title>{name}: ")),
+            "no point for {name}"
+        );
+    }
+    // Light (issue 8: at most 100 KB) and accessible.
+    assert!(
+        html.len() <= 100 * 1024,
+        "passport page is {} bytes",
+        html.len()
+    );
+    assert_eq!(nooluur_server::a11y::check(&html), Vec::<String>::new());
+    // Gzipped for clients that ask: the bytes a phone downloads.
+    let gz = s
+        .send(
+            Method::GET,
+            &path,
+            None,
+            &[("accept", "text/html"), ("accept-encoding", "gzip")],
+            None,
+        )
+        .await;
+    assert_eq!(gz.header("content-encoding").as_deref(), Some("gzip"));
+    assert!(
+        gz.body.len() < html.len() / 2,
+        "gzip {} of {}",
+        gz.body.len(),
+        html.len()
+    );
     // The same page in Mongolian, by Accept-Language and by the switch's cookie.
     for headers in [
         [
@@ -193,6 +235,7 @@ async fn passport(db: Db) {
         assert!(mn.contains("Ширхэгийн найрлага"), "no Mongolian heading");
         assert!(mn.contains("id=\"lang-en\""), "no switch");
         assert_eq!(r.header("content-language").as_deref(), Some("mn"));
+        assert_eq!(nooluur_server::a11y::check(&mn), Vec::<String>::new());
     }
     assert!(r.header("link").unwrap().contains("linkType=all"));
 

@@ -234,6 +234,17 @@ pub async fn listing(app: &App, id: &str) -> Result<Value> {
     }))
 }
 
+/// Every cooperative's pools, newest first (lots are public: the catalogue lists them).
+pub async fn all_pools(app: &App) -> Result<Vec<Pool>> {
+    let mut all: Vec<Pool> = list::<Pool>(app, &RecordFilter::default())
+        .await?
+        .into_iter()
+        .map(|r| r.value)
+        .collect();
+    all.sort_by(|a, b| b.created.cmp(&a.created).then(b.id.cmp(&a.id)));
+    Ok(all)
+}
+
 /// A cooperative's pools.
 pub async fn pools_of(app: &App, coop: i64) -> Result<Vec<Pool>> {
     Ok(list::<Pool>(app, &RecordFilter::owner(store::OrgId(coop)))

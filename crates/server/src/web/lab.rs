@@ -40,6 +40,8 @@ struct Page {
     is_lab: bool,
     certs: Vec<CertRow>,
     tested_default: String,
+    /// Lots the lab may be testing: the newest pooled lots, `(URI, description)`.
+    lots: Vec<(String, String)>,
 }
 
 async fn page(State(app): State<App>, web: Web) -> Response {
@@ -76,6 +78,23 @@ async fn page(State(app): State<App>, web: Web) -> Response {
             });
         }
     }
+    let lots = match app::market::pools::all_pools(&app).await {
+        Ok(p) => p
+            .into_iter()
+            .take(50)
+            .map(|p| {
+                let what = format!(
+                    "{} · {} {} · {} kg",
+                    p.id,
+                    web.t().colour(p.colour.as_str()),
+                    p.grade,
+                    lang.kg(p.grams)
+                );
+                (p.lot, what)
+            })
+            .collect(),
+        Err(e) => return super::fail(lang, &e),
+    };
     certs.sort_by(|a, b| b.issued.cmp(&a.issued));
     certs.truncate(100);
     let now = app
@@ -88,6 +107,7 @@ async fn page(State(app): State<App>, web: Web) -> Response {
         is_lab: who.org.role == Role::Lab || who.org.role == Role::Admin,
         certs,
         tested_default: now.format("%Y-%m-%dT%H:%M").to_string(),
+        lots,
     })
 }
 

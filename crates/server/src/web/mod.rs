@@ -15,6 +15,7 @@
 //! What a form does is exactly what the JSON API does (the same `app` functions), so a form
 //! refuses what the API refuses, with the same message, and changes nothing when it does.
 
+pub mod a11y;
 mod buyer;
 pub mod charts;
 mod coop;

@@ -1,13 +1,15 @@
 //! The passport page: server-rendered HTML (askama), inline CSS, no script, in Mongolian or
 //! English (the `lang` cookie of the switch, else `Accept-Language`), small enough to open on
 //! a phone over a slow link. The origin map is the aimag choropleth of the `maps` crate,
-//! shaded by share; the pasture and dzud status of the origin comes from `app::climate`.
+//! shaded by share, with a circle per origin soum sized by its share (at the soum's weather
+//! stations: there are no soum boundaries in the data; soums without a station are counted
+//! in their aimag only); the pasture and dzud status of the origin comes from `app::climate`.
 
 use app::{App, AppError};
 use askama::Template;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use maps::{Choropleth, Map, Palette};
+use maps::{Choropleth, Map, Palette, Points};
 
 use super::data::{AimagOrigin, Passport};
 use super::ld;
@@ -107,8 +109,30 @@ pub fn map(lang: Lang, t: &Text, origin: &[AimagOrigin]) -> String {
     {
         c = c.highlight(code);
     }
+    let mut soums = Points::new("#6a3d12").legend(t.origin_soums);
+    for s in origin.iter().flat_map(|a| &a.soums) {
+        let Some((lat, lon)) = s.code.parse().ok().and_then(mongolia::soum_location) else {
+            continue;
+        };
+        let name = match lang.soum_name(&s.code) {
+            "" => s.name.as_str(),
+            n => n,
+        };
+        soums = soums.point(
+            lon,
+            lat,
+            f64::from(s.basis_points),
+            format!(
+                "{name}: {} % · {} {}",
+                pct(s.basis_points),
+                s.households,
+                t.households_n
+            ),
+        );
+    }
     Map::new("origin", t.origin, t.combed_by)
         .choropleth(c)
+        .points(soums)
         .render()
 }
 
