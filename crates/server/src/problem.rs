@@ -114,7 +114,12 @@ pub async fn add_instance(req: Request, next: Next) -> Response {
                 .headers()
                 .get(header::CONTENT_TYPE)
                 .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
-            if is_problem {
+            // The dashboards' own error pages are HTML for people, not problems for programs.
+            let is_page = resp
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+            if is_problem || is_page {
                 return resp;
             }
             let mut p = from_status(status);

@@ -71,7 +71,7 @@ async fn page(State(app): State<App>, web: Web) -> Response {
         let is_open = a.results.is_none()
             && closes.is_ok_and(|c| now <= c)
             && opens.is_ok_and(|o: DateTime<Utc>| now >= o);
-        let row = AuctionRow {
+        let mut row = AuctionRow {
             id: a.id.clone(),
             title: a.title.clone(),
             closes: closes
@@ -103,6 +103,12 @@ async fn page(State(app): State<App>, web: Web) -> Response {
         if is_open {
             open.push(row);
         } else if a.results.is_some() {
+            closed.push(row);
+        } else if closes.is_ok_and(|c| now > c) {
+            // Bidding is over but the seller has not closed it yet: no result to show.
+            for l in &mut row.lots {
+                l.outcome = Some(t.awaiting_close.to_owned());
+            }
             closed.push(row);
         }
     }

@@ -348,16 +348,19 @@ async fn make_pool(State(app): State<App>, web: Web, body: Bytes) -> Response {
 /// A `datetime-local` value in Mongolian time (`2026-12-10T18:00`, seconds optional) as
 /// RFC 3339.
 pub fn closes_at(v: &str) -> Result<String, AppError> {
+    local_datetime("closes_at", v)
+}
+
+/// The `datetime-local` field `field` in Mongolian time as RFC 3339, or an error naming it.
+pub fn local_datetime(field: &str, v: &str) -> Result<String, AppError> {
     let t = NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S")
         .or_else(|_| NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M"))
-        .map_err(|_| {
-            AppError::QueryParameter(format!("closes_at: '{v}' is not a date and time"))
-        })?;
+        .map_err(|_| AppError::QueryParameter(format!("{field}: '{v}' is not a date and time")))?;
     let local = t
         .and_local_timezone(mongolia_offset())
         .single()
         .ok_or_else(|| {
-            AppError::QueryParameter(format!("closes_at: '{v}' is not a date and time"))
+            AppError::QueryParameter(format!("{field}: '{v}' is not a date and time"))
         })?;
     Ok(local.to_rfc3339_opts(SecondsFormat::Secs, false))
 }

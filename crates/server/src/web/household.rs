@@ -83,7 +83,8 @@ async fn page(State(app): State<App>, web: Web) -> Response {
             .list_orgs()
             .await?
             .into_iter()
-            .filter(|o| matches!(o.role, Role::Lender | Role::Insurer))
+            // Credit histories are shared with lenders only (`app::finance::grant`).
+            .filter(|o| o.role == Role::Lender)
             .map(|o| o.name)
             .collect();
         Ok::<_, AppError>((households, lenders))

@@ -58,12 +58,7 @@ async fn page(State(app): State<App>, web: Web) -> Response {
         };
         for c in all.into_iter().filter(|c| c.issuer == who.id()) {
             let body: Value = serde_json::from_str(&c.body).unwrap_or_default();
-            let m = &body["credentialSubject"]["measurements"];
-            let detail = ["mfd_um", "cv_pct", "length_mm"]
-                .iter()
-                .filter_map(|k| m.get(k).map(|v| format!("{k} {v}")))
-                .collect::<Vec<_>>()
-                .join(" · ");
+            let detail = measurements(&body["credentialSubject"]["measurements"]);
             certs.push(CertRow {
                 issued: lang.date(
                     &chrono::DateTime::from_timestamp_micros(c.issued_at)
@@ -111,6 +106,29 @@ async fn page(State(app): State<App>, web: Web) -> Response {
     })
 }
 
+/// A quality certificate's measurements (`[{"property", "value", "unitCode"}]`) on one line.
+fn measurements(m: &Value) -> String {
+    m.as_array()
+        .map(|all| {
+            all.iter()
+                .filter_map(|x| {
+                    let property = x["property"].as_str()?;
+                    let value = match &x["value"] {
+                        Value::String(s) => s.clone(),
+                        v => v.to_string(),
+                    };
+                    Some(format!(
+                        "{property} {value} {}",
+                        x["unitCode"].as_str().unwrap_or("")
+                    ))
+                })
+                .map(|s| s.trim_end().to_owned())
+                .collect::<Vec<_>>()
+                .join(" · ")
+        })
+        .unwrap_or_default()
+}
+
 fn number(form: &Form, name: &str) -> Result<Option<f64>, AppError> {
     let v = form.get(name).replace(',', ".");
     if v.is_empty() {
@@ -140,7 +158,7 @@ async fn record(State(app): State<App>, web: Web, body: Bytes) -> Response {
                 m.insert(k.into(), json!(x));
             }
         }
-        let tested = super::coop::closes_at(form.get("tested_at"))?;
+        let tested = super::coop::local_datetime("tested_at", form.get("tested_at"))?;
         let result: quality::LabResult = serde_json::from_value(json!({
             "lot": form.get("lot"),
             "lab": app::market::party_id(&who.org),
@@ -176,7 +194,7 @@ async fn revoke(State(app): State<App>, web: Web, body: Bytes) -> Response {
         |who, form| async move {
             app::credentials::revoke(&app, &who, form.get("credential"))
                 .await
-                .map(|c| format!("{} {}", t.revoked, c.id))
+                .map(|c| format!("{} {}", t.cert_revoked, c.id))
         },
     )
     .await

@@ -238,7 +238,7 @@ impl Web {
     pub fn page(&self, t: impl Template) -> Response {
         match t.render() {
             Ok(html) => {
-                let mut r = html_response(StatusCode::OK, html);
+                let mut r = html_response(StatusCode::OK, self.lang, html);
                 if self.flash.is_some() {
                     set_cookie(&mut r, &format!("{FLASH_COOKIE}=; Path=/; Max-Age=0"));
                 }
@@ -253,8 +253,16 @@ impl Web {
     }
 }
 
-pub fn html_response(status: StatusCode, html: String) -> Response {
+pub fn html_response(status: StatusCode, lang: Lang, html: String) -> Response {
     let mut r = (status, html).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(lang.code()),
+    );
+    r.headers_mut().insert(
+        header::VARY,
+        HeaderValue::from_static("Accept-Language, Cookie"),
+    );
     r.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
@@ -326,7 +334,7 @@ pub fn error_page(lang: Lang, status: StatusCode, message: &str) -> Response {
         message: message.to_owned(),
     };
     let html = page.render().unwrap_or_else(|_| message.to_owned());
-    html_response(status, html)
+    html_response(status, lang, html)
 }
 
 /// The error page of a failed read.
@@ -445,8 +453,15 @@ struct NextQuery {
 }
 
 /// Only paths of this site: an open redirect would let a link sign someone in elsewhere.
+/// Browsers drop tabs and newlines from a `Location` and read a backslash as `/`, so a path
+/// holding any of them could lead off site.
 fn local(path: Option<&str>) -> Option<&str> {
-    path.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'))
+    path.filter(|p| {
+        p.starts_with('/')
+            && !p.starts_with("//")
+            && !p.contains('\\')
+            && !p.chars().any(|c| c.is_control() || c.is_whitespace())
+    })
 }
 
 async fn login_page(web: Web, Query(q): Query<NextQuery>) -> Response {
@@ -492,11 +507,19 @@ async fn login(State(app): State<App>, web: Web, body: Bytes) -> Response {
 
 async fn logout(State(app): State<App>, web: Web, body: Bytes) -> Response {
     let form = Form::parse(&body);
-    if let Some(s) = &web.secret
-        && form.get("csrf") == app::sessions::csrf(s)
-        && let Err(e) = app::sessions::end(&app, s).await
-    {
-        return error_page(web.lang, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string());
+    if let Some(s) = &web.secret {
+        // A forged sign-out (another site posting here) is refused; a real one ends the
+        // session in the store, not only the cookie.
+        if form.get("csrf") != app::sessions::csrf(s) {
+            return error_page(
+                web.lang,
+                StatusCode::FORBIDDEN,
+                "the form is stale or came from another site; reload the page and try again",
+            );
+        }
+        if let Err(e) = app::sessions::end(&app, s).await {
+            return error_page(web.lang, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string());
+        }
     }
     let mut r = redirect("/app/login");
     set_cookie(
@@ -535,6 +558,9 @@ mod tests {
         assert_eq!(local(Some("//evil.example/")), None);
         assert_eq!(local(Some("https://evil.example/")), None);
         assert_eq!(local(Some("/\\evil")), None);
+        assert_eq!(local(Some("/\t/evil.example")), None);
+        assert_eq!(local(Some("/\n/evil.example")), None);
+        assert_eq!(local(Some("/ /evil.example")), None);
     }
 
     #[test]

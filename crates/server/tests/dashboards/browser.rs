@@ -46,17 +46,17 @@ impl Page {
         self
     }
 
-    /// Asserts the page holds `text` once HTML-escaped as askama escapes it.
-    #[track_caller]
-    pub fn has_text(&self, text: &str) -> &Page {
-        self.has(&escape(text))
-    }
-
     /// The `Set-Cookie` header of a cookie, if the answer sets it.
     pub fn cookie(&self, name: &str) -> Option<&str> {
         self.set_cookies
             .iter()
-            .find(|c| c.split(';').next().and_then(|kv| kv.split_once('=')).map(|(k, _)| k.trim()) == Some(name))
+            .find(|c| {
+                c.split(';')
+                    .next()
+                    .and_then(|kv| kv.split_once('='))
+                    .map(|(k, _)| k.trim())
+                    == Some(name)
+            })
             .map(String::as_str)
     }
 
@@ -122,11 +122,25 @@ impl Page {
     #[track_caller]
     pub fn rows(&self, table: &str) -> Vec<String> {
         let t = self.element(table);
-        let body = t.split("<tbody>").nth(1).unwrap_or("");
-        body.split("<tr>")
-            .skip(1)
-            .map(|r| r.split("</tr>").next().unwrap_or("").to_owned())
-            .collect()
+        // The body's rows (a table without `<tbody>` has only body rows).
+        let body = match t.find("<tbody") {
+            Some(at) => &t[at..],
+            None => t,
+        };
+        let mut rows = Vec::new();
+        let mut rest = body;
+        while let Some(at) = rest.find("<tr") {
+            rest = &rest[at + 3..];
+            // `<tr>` or `<tr attributes>`, not `<track>`.
+            if !rest.starts_with(['>', ' ']) {
+                continue;
+            }
+            let open = rest.find('>').expect("end of <tr>");
+            let end = rest.find("</tr>").expect("</tr>");
+            rows.push(rest[open + 1..end].to_owned());
+            rest = &rest[end..];
+        }
+        rows
     }
 
     /// The one row of `table` holding `needle`.
@@ -299,6 +313,13 @@ impl<'a> Browser<'a> {
             page.path,
             &page.body[..page.body.len().min(200)]
         );
+        // Every page shown passes the accessibility rules and says its language.
+        assert_eq!(
+            nooluur_server::a11y::check(&page.body),
+            Vec::<String>::new(),
+            "{}",
+            page.path
+        );
     }
 
     /// GETs a dashboard page that must answer 200 in `lang`.
@@ -323,7 +344,10 @@ impl<'a> Browser<'a> {
 
     /// POSTs a form with the CSRF value of the last page shown.
     pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
-        let csrf = self.csrf.clone().expect("a page with a form was shown first");
+        let csrf = self
+            .csrf
+            .clone()
+            .expect("a page with a form was shown first");
         let mut all: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
         all.extend_from_slice(fields);
         self.post_raw(path, &all).await
@@ -350,7 +374,11 @@ impl<'a> Browser<'a> {
         );
         let lang = if self.jar.get("lang").map(String::as_str) == Some("en") {
             "en"
-        } else if self.accept_language.as_deref().is_some_and(|a| a.starts_with("mn")) {
+        } else if self
+            .accept_language
+            .as_deref()
+            .is_some_and(|a| a.starts_with("mn"))
+        {
             "mn"
         } else {
             "en"
@@ -375,7 +403,6 @@ impl<'a> Browser<'a> {
     }
 
     /// Submits a form that must be refused with a message holding every one of `words`.
-    #[track_caller]
     pub async fn refused(
         &mut self,
         path: &str,
@@ -386,13 +413,15 @@ impl<'a> Browser<'a> {
         let (ok, text) = self.submit(path, fields, back).await;
         assert!(!ok, "POST {path} {fields:?} was accepted: {text}");
         for w in words {
-            assert!(text.contains(w), "POST {path} {fields:?}: {text:?} lacks {w:?}");
+            assert!(
+                text.contains(w),
+                "POST {path} {fields:?}: {text:?} lacks {w:?}"
+            );
         }
         text
     }
 
     /// Submits a form that must succeed with a message starting with `starts`.
-    #[track_caller]
     pub async fn done(
         &mut self,
         path: &str,
@@ -402,7 +431,10 @@ impl<'a> Browser<'a> {
     ) -> String {
         let (ok, text) = self.submit(path, fields, back).await;
         assert!(ok, "POST {path} {fields:?} was refused: {text}");
-        assert!(text.starts_with(starts), "{text:?} does not start with {starts:?}");
+        assert!(
+            text.starts_with(starts),
+            "{text:?} does not start with {starts:?}"
+        );
         text
     }
 
@@ -415,7 +447,10 @@ impl<'a> Browser<'a> {
         for a in ["HttpOnly", "SameSite=Lax", "Path=/"] {
             assert!(c.split(';').any(|x| x.trim() == a), "{a} in {c}");
         }
-        assert!(!c.contains(token), "the token never reaches the browser: {c}");
+        assert!(
+            !c.contains(token),
+            "the token never reaches the browser: {c}"
+        );
         assert!(self.session().is_some_and(|s| s.len() >= 16), "{c}");
     }
 }

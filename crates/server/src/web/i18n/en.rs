@@ -199,4 +199,6 @@ pub static EN: Text = Text {
     reason_code: "Code",
     reason: "Reason",
     origin_soums: "Origin soums (circle size: share)",
+    cert_revoked: "Certificate revoked",
+    awaiting_close: "bidding over, results not yet published",
 };

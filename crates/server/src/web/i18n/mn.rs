@@ -199,4 +199,6 @@ pub static MN: Text = Text {
     reason_code: "Код",
     reason: "Шалтгаан",
     origin_soums: "Гарал үүслийн сумд (тойргийн хэмжээ: эзлэх хувь)",
+    cert_revoked: "Гэрчилгээ хүчингүй болсон",
+    awaiting_close: "санал авалт дууссан, дүн хараахан гараагүй",
 };

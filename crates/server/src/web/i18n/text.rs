@@ -201,4 +201,6 @@ pub struct Text {
     pub reason_code: &'static str,
     pub reason: &'static str,
     pub origin_soums: &'static str,
+    pub cert_revoked: &'static str,
+    pub awaiting_close: &'static str,
 }
