@@ -22,9 +22,10 @@ use std::net::SocketAddr;
 use app::App;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::HeaderValue;
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, Version, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
+use tower_http::compression::predicate::{Predicate, SizeAbove};
 
 pub use auth::{Auth, MaybeAuth};
 pub use problem::ApiError;
@@ -41,9 +42,25 @@ pub fn router(app: App) -> Router {
     routes::routes()
         .fallback(routes::not_found)
         .layer(DefaultBodyLimit::disable())
-        // Pages and documents travel gzipped to clients that ask (a phone on a slow link in a
-        // soum centre); small bodies, images other than SVG and event streams are left as they are.
-        .layer(tower_http::compression::CompressionLayer::new())
+        // Pages, charts and tables travel gzipped to browsers that ask (a phone on a slow link
+        // in a soum centre). The EPCIS and JSON APIs are left as they are: clients of those
+        // stream and retry on their own terms, and an empty 201 must stay empty.
+        .layer(
+            tower_http::compression::CompressionLayer::new().compress_when(
+                SizeAbove::new(256).and(
+                    |_: StatusCode, _: Version, headers: &HeaderMap, _: &Extensions| {
+                        headers
+                            .get(header::CONTENT_TYPE)
+                            .and_then(|v| v.to_str().ok())
+                            .is_some_and(|t| {
+                                ["text/html", "image/svg+xml", "text/csv"]
+                                    .iter()
+                                    .any(|p| t.starts_with(p))
+                            })
+                    },
+                ),
+            ),
+        )
         .layer(middleware::from_fn_with_state(app.clone(), gs1_headers))
         .layer(middleware::from_fn(problem::add_instance))
         .with_state(app)

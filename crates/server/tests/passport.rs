@@ -215,6 +215,21 @@ async fn passport(db: Db) {
         )
         .await;
     assert_eq!(gz.header("content-encoding").as_deref(), Some("gzip"));
+    // The JSON APIs are never compressed: EPCIS clients (epcis2.js over undici) read them raw.
+    let plain = s
+        .send(
+            Method::GET,
+            &path,
+            None,
+            &[
+                ("accept", "application/ld+json"),
+                ("accept-encoding", "gzip"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(plain.status.as_u16(), 200);
+    assert_eq!(plain.header("content-encoding"), None);
     assert!(
         gz.body.len() < html.len() / 2,
         "gzip {} of {}",
