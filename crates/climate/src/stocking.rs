@@ -378,6 +378,54 @@ fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
+/// One soum's row: its total head split in `mix` (its aimag's species mix, so the species are
+/// an estimate), with its capacity when `config` names the soum (no soum areas in the data).
+pub fn soum_row(
+    s: &mongolia::Soum,
+    total: u64,
+    mix: &Herd,
+    config: &CapacityConfig,
+) -> SoumStocking {
+    let head = mix.split_like(total);
+    let su = head.sheep_units();
+    let code = s.code_str();
+    let conf = config.soums.get(&code);
+    let zone = conf
+        .and_then(|c| c.zone.as_deref())
+        .and_then(|z| config.zones.get(z))
+        .or_else(|| config.zone_of_aimag(s.aimag_code).map(|(_, z)| z));
+    let (capacity, basis) = match conf {
+        Some(SoumCapacity {
+            capacity_su: Some(c),
+            ..
+        }) => (Some(c.round() as u64), CapacityBasis::Configured),
+        Some(SoumCapacity {
+            pasture_ha: Some(ha),
+            ..
+        }) => match zone {
+            Some(z) => (
+                Some((ha * z.su_per_ha).round() as u64),
+                CapacityBasis::ConfiguredArea,
+            ),
+            None => (None, CapacityBasis::Unknown),
+        },
+        _ => (None, CapacityBasis::Unknown),
+    };
+    SoumStocking {
+        code,
+        name: s.name_en.to_owned(),
+        aimag_code: format!("{:02}", s.aimag_code),
+        total_head: total,
+        head_estimated: head,
+        species_estimated: true,
+        sheep_units: su,
+        goat_share: round4(head.goat_share()),
+        capacity_su: capacity,
+        capacity_basis: basis,
+        ratio: ratio(su, capacity),
+    }
+}
+
 fn soum_rows(data: &Dataset, year: u16, config: &CapacityConfig) -> Vec<SoumStocking> {
     let total_of = |s: &mongolia::Soum| match year {
         2019 => Some(s.livestock_2019),
@@ -389,44 +437,7 @@ fn soum_rows(data: &Dataset, year: u16, config: &CapacityConfig) -> Vec<SoumStoc
         .filter_map(|s| {
             let total = total_of(s)?;
             let mix = data.herd(s.aimag_code, year)?;
-            let head = mix.split_like(total);
-            let su = head.sheep_units();
-            let code = s.code_str();
-            let conf = config.soums.get(&code);
-            let zone = conf
-                .and_then(|c| c.zone.as_deref())
-                .and_then(|z| config.zones.get(z))
-                .or_else(|| config.zone_of_aimag(s.aimag_code).map(|(_, z)| z));
-            let (capacity, basis) = match conf {
-                Some(SoumCapacity {
-                    capacity_su: Some(c),
-                    ..
-                }) => (Some(c.round() as u64), CapacityBasis::Configured),
-                Some(SoumCapacity {
-                    pasture_ha: Some(ha),
-                    ..
-                }) => match zone {
-                    Some(z) => (
-                        Some((ha * z.su_per_ha).round() as u64),
-                        CapacityBasis::ConfiguredArea,
-                    ),
-                    None => (None, CapacityBasis::Unknown),
-                },
-                _ => (None, CapacityBasis::Unknown),
-            };
-            Some(SoumStocking {
-                code,
-                name: s.name_en.to_owned(),
-                aimag_code: format!("{:02}", s.aimag_code),
-                total_head: total,
-                head_estimated: head,
-                species_estimated: true,
-                sheep_units: su,
-                goat_share: round4(head.goat_share()),
-                capacity_su: capacity,
-                capacity_basis: basis,
-                ratio: ratio(su, capacity),
-            })
+            Some(soum_row(s, total, mix, config))
         })
         .collect()
 }

@@ -22,7 +22,7 @@
 
 use std::sync::OnceLock;
 
-use ::climate::stocking::{CapacityBasis, OverCapacity, SoumCapacity, SoumStocking, stocking_in};
+use ::climate::stocking::{OverCapacity, SoumStocking, stocking_in};
 use ::climate::{CapacityConfig, SheepUnits, StockingReport};
 use serde::Serialize;
 
@@ -100,44 +100,9 @@ fn soum_row(
 ) -> Option<SoumStocking> {
     let s = mongolia::soum(code)?;
     let a = s.aimag_code;
+    // The aimag's species mix of the year, or of the latest year before it.
     let (_, mix) = d.data.livestock.range((a, 0)..=(a, year)).next_back()?;
-    let head = mix.split_like(total);
-    let su = head.sheep_units();
-    let conf = config.soums.get(&s.code_str());
-    let zone = conf
-        .and_then(|c| c.zone.as_deref())
-        .or_else(|| config.aimags.get(&format!("{a:02}")).map(String::as_str))
-        .and_then(|z| config.zones.get(z));
-    let (capacity, basis) = match conf {
-        Some(SoumCapacity {
-            capacity_su: Some(c),
-            ..
-        }) => (Some(c.round() as u64), CapacityBasis::Configured),
-        Some(SoumCapacity {
-            pasture_ha: Some(ha),
-            ..
-        }) => match zone {
-            Some(z) => (
-                Some((ha * z.su_per_ha).round() as u64),
-                CapacityBasis::ConfiguredArea,
-            ),
-            None => (None, CapacityBasis::Unknown),
-        },
-        _ => (None, CapacityBasis::Unknown),
-    };
-    Some(SoumStocking {
-        code: s.code_str(),
-        name: s.name_en.to_owned(),
-        aimag_code: format!("{a:02}"),
-        total_head: total,
-        head_estimated: head,
-        species_estimated: true,
-        sheep_units: su,
-        goat_share: (head.goat_share() * 10_000.0).round() / 10_000.0,
-        capacity_su: capacity,
-        capacity_basis: basis,
-        ratio: ratio(su, capacity),
-    })
+    Some(::climate::stocking::soum_row(s, total, mix, config))
 }
 
 fn over(s: &SoumStocking) -> Option<OverCapacity> {
