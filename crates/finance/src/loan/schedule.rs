@@ -2,7 +2,8 @@
 //!
 //! **Due dates.** One instalment per season, on `due_day` of `due_month` (default 30 June,
 //! after combing); the first is the first such date at least `min_days_to_first_due` days
-//! after disbursement, the next ones a year apart.
+//! after disbursement, and always strictly after it (a loan is never due the day it is paid
+//! out, even with a minimum of 0), the next ones a year apart.
 //!
 //! **Day count and rounding.** Actual/365 Fixed on the outstanding principal: instalment `i`
 //! carries interest `⌊opening_i × rate × days_i / 365⌋` in whole tögrög, `days_i` the actual
@@ -184,7 +185,7 @@ pub fn schedule(
     }
     let mut due = (disbursed.year()..disbursed.year() + 3)
         .filter_map(|y| NaiveDate::from_ymd_opt(y, dates.due_month, dates.due_day))
-        .find(|d| (*d - disbursed).num_days() >= i64::from(dates.min_days_to_first_due))
+        .find(|d| (*d - disbursed).num_days() >= i64::from(dates.min_days_to_first_due.max(1)))
         .ok_or_else(|| {
             LoanError::Application(format!(
                 "no due date {:02}-{:02} can be formed",
@@ -401,6 +402,22 @@ mod tests {
         assert_eq!(s.instalments[0].due, date("2025-06-30"));
         let s = schedule(parties(), 100, Rate::ZERO, date("2024-04-15"), 1, &dates())
             .expect("schedule");
+        assert_eq!(s.instalments[0].due, date("2024-06-30"));
+    }
+
+    #[test]
+    fn never_due_on_the_day_of_disbursement() {
+        // Found by the schedule property: with no minimum gap a loan paid out on its due day
+        // used to be due at once, with a zero-day instalment.
+        let no_gap = DueDates {
+            min_days_to_first_due: 0,
+            ..dates()
+        };
+        let s =
+            schedule(parties(), 100, Rate::ZERO, date("2024-06-30"), 1, &no_gap).expect("schedule");
+        assert_eq!(s.instalments[0].due, date("2025-06-30"));
+        let s =
+            schedule(parties(), 100, Rate::ZERO, date("2024-06-29"), 1, &no_gap).expect("schedule");
         assert_eq!(s.instalments[0].due, date("2024-06-30"));
     }
 
