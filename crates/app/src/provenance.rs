@@ -8,9 +8,9 @@
 //! shows fibre by soum and aimag only: every `household` is `null`, `by_household` is empty and
 //! findings lose their `household` evidence. A token holder sees the full report.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use futures::StreamExt;
 use provenance::ledger::Rejection;
 use provenance::quantity::kg_number;
 pub use provenance::trace::Direction;
@@ -18,7 +18,7 @@ use provenance::trace::{Edge, Graph, Limits, Trace};
 use provenance::{Composition, ProvenanceReport, identity};
 use serde::Serialize;
 use serde_json::{Value, json};
-use store::{Relation, Store, StoreError};
+use store::{Relation, Store, StoreError, StoredEvent};
 
 use crate::auth::{Permission, Principal};
 use crate::{App, AppError, ErrorItem, Result};
@@ -261,24 +261,21 @@ pub async fn trace(
         }
     }
     let viewer = principal.viewer();
-    let store = app.store.clone();
     let ids: Vec<String> = walked.events.iter().map(|e| e.event.clone()).collect();
-    let found: Vec<_> = futures::stream::iter(ids.into_iter().map(move |event| {
-        let store = store.clone();
-        let viewer = viewer.clone();
-        async move { store.get_event(&event, &viewer).await }
-    }))
-    .buffered(16)
-    .collect()
-    .await;
+    // One read for the whole path: a garment of thousands of households has tens of
+    // thousands of events on it, and one query each took seconds.
+    let mut by_id: HashMap<String, StoredEvent> = HashMap::with_capacity(ids.len());
+    for s in app.store.get_events(&ids, &viewer).await? {
+        // The ledger's step is the event itself, not an error declaration sharing its eventID.
+        if s.event.error_declaration.is_none() {
+            let id = s.event.event_id.clone().unwrap_or_default();
+            by_id.entry(id).or_insert(s);
+        }
+    }
     let mut events = Vec::new();
     let mut hidden = 0usize;
-    for (e, stored) in walked.events.iter().zip(found) {
-        // The ledger's step is the event itself, not an error declaration sharing its eventID.
-        let plain = stored?
-            .into_iter()
-            .find(|s| s.event.error_declaration.is_none());
-        match plain {
+    for e in &walked.events {
+        match by_id.remove(&e.event) {
             Some(s) => events.push(json!({
                 "eventID": e.event,
                 "depth": e.depth,

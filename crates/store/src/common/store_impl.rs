@@ -107,6 +107,27 @@ macro_rules! store_impl {
                 rows.iter().map(Self::event_row).collect()
             }
 
+            async fn get_events(
+                &self,
+                event_ids: &[String],
+                viewer: &$crate::Viewer,
+            ) -> $crate::Result<Vec<$crate::StoredEvent>> {
+                // Below SQLite's and PostgreSQL's bound-parameter limits with room for the
+                // visibility arguments.
+                const CHUNK: usize = 500;
+                let mut out = Vec::with_capacity(event_ids.len());
+                for chunk in event_ids.chunks(CHUNK) {
+                    let sql = $crate::sql::events::by_ids(chunk, viewer);
+                    let q = $crate::sql::bind_all!(sqlx::query(&sql.text), &sql.args);
+                    let rows = q.fetch_all(self.read()).await?;
+                    for r in &rows {
+                        out.push(Self::event_row(r)?);
+                    }
+                }
+                out.sort_by_key(|e| e.seq);
+                Ok(out)
+            }
+
             async fn query_events(
                 &self,
                 query: &epcis::query::EventQuery,

@@ -138,6 +138,23 @@ pub(crate) fn by_id(event_id: &str, viewer: &Viewer) -> Sql {
     s
 }
 
+/// [`by_id`] for several eventIDs (callers keep the list to a few hundred).
+pub(crate) fn by_ids(event_ids: &[String], viewer: &Viewer) -> Sql {
+    let mut s = Sql::new();
+    s.push("SELECT ").push(EVENT_COLUMNS);
+    s.push(" FROM events e WHERE e.event_id IN (");
+    for (i, id) in event_ids.iter().enumerate() {
+        if i > 0 {
+            s.push(", ");
+        }
+        s.text_arg(id);
+    }
+    s.push(")");
+    visibility(&mut s, viewer, true);
+    s.push(" ORDER BY e.seq");
+    s
+}
+
 /// Distinct values of a top-level resource that the viewer sees, after `after`.
 pub(crate) fn distinct(r: Resource, viewer: &Viewer, after: Option<&str>, limit: i64) -> Sql {
     let mut s = Sql::new();

@@ -80,7 +80,10 @@ impl SqliteStore {
             opts = opts
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
-                .pragma("mmap_size", "134217728")
+                // Reads of a large store page through the mapping instead of one pread per
+                // page (a garment's trace reads tens of thousands of events): SQLite's
+                // compile-time ceiling, 2 GiB. Address space only; the OS page cache holds it.
+                .pragma("mmap_size", "2147418112")
                 // The checkpointer task below copies the WAL back from a reader connection,
                 // on the other core; the writer only checkpoints itself past ~400 MB of WAL,
                 // as a safety net if that task falls behind.

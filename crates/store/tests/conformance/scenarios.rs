@@ -186,6 +186,17 @@ pub async fn visibility(s: Arc<dyn Store>) {
         .unwrap()
         .remove(0);
     assert_eq!(got.captured_by, OrgId(1));
+    // Many at once: the same visibility, capture order, unknown IDs skipped; more IDs than
+    // one SQL statement takes.
+    let mut many: Vec<String> = (0..1_200).map(|i| format!("urn:uuid:none-{i}")).collect();
+    many.push("urn:uuid:v2".into());
+    many.insert(7, "urn:uuid:v1".into());
+    let seqs = |v: Vec<nooluur_store::StoredEvent>| v.iter().map(|e| e.seq).collect::<Vec<_>>();
+    assert_eq!(seqs(s.get_events(&many, &capturer).await.unwrap()), [1, 2]);
+    assert_eq!(seqs(s.get_events(&many, &regulator).await.unwrap()), [1, 2]);
+    assert_eq!(seqs(s.get_events(&many, &buyer).await.unwrap()), [1]);
+    assert!(s.get_events(&many, &stranger).await.unwrap().is_empty());
+    assert!(s.get_events(&[], &capturer).await.unwrap().is_empty());
     let epcs = s
         .distinct_values(Resource::BizLocations, &stranger, &page(10))
         .await
