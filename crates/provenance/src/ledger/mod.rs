@@ -65,7 +65,9 @@ pub struct LotState {
     pub process: Process,
     pub stage: Stage,
     pub created_by_event: String,
-    /// Key of its composition (shared by all outputs of one event): the creating eventID.
+    /// Key of its composition: the eventID of the event that computed it. That is the creating
+    /// event, shared by all its outputs, unless the event took a single lot and found nothing:
+    /// then its outputs keep the input's composition (no copy is stored).
     pub composition_ref: String,
 }
 

@@ -346,10 +346,24 @@ fn knitting_makes_garments_within_the_yarn() {
         e.garments[0].epc,
         "https://id.gs1.org/01/04012345123456/21/1"
     );
+    // One input and nothing found: the garments share the yarn's composition, no copy.
     assert_eq!(
         (e.garments[0].mass_g, e.garments[0].composition_ref.as_str()),
-        (500, "K")
+        (500, "E-L1")
     );
+    assert_eq!(e.compositions.len(), 1);
+    // Two inputs: a composition of the knitting event's own.
+    let two = apply(
+        &[
+            comb(0, "L1", 1_000, "1", 10),
+            comb(1, "L2", 1_000, "2", 10),
+            knit(2, "K", &[("L1", 500), ("L2", 500)], &["g1"], 900),
+        ],
+        &Prefetched::default(),
+    )
+    .unwrap();
+    assert_eq!(two.garments[0].composition_ref, "K");
+    assert_eq!(two.compositions.len(), 3);
     let err = apply(
         &[
             steps[0].clone(),

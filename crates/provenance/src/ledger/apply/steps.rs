@@ -291,15 +291,31 @@ impl<V: LotView> Ledger<'_, V> {
             }
         }
 
-        let parts: Vec<(u64, &Composition)> =
-            ins.iter().map(|i| (i.grams, &*i.composition)).collect();
-        let mut comp = Composition::mix(&parts).map_err(|e| {
-            BatchError::Rejected(Rejection::Mix {
-                index: ev.index,
-                event: event.to_owned(),
-                message: e.to_string(),
-            })
-        })?;
+        // One input and nothing new found: the output's composition is the input's, so the
+        // lots point at the input's stored composition instead of a copy. Dehairing,
+        // spinning, dyeing and knitting mostly take one lot, and copies of compositions of
+        // thousands of households were nine tenths of the store and of capture's memory.
+        let single = match ins.as_slice() {
+            [only] => only
+                .state
+                .as_ref()
+                .map(|st| (st.composition_ref.clone(), Arc::clone(&only.composition))),
+            _ => None,
+        };
+        let comp: Arc<Composition> = match &single {
+            Some((_, c)) => Arc::clone(c),
+            None => {
+                let parts: Vec<(u64, &Composition)> =
+                    ins.iter().map(|i| (i.grams, &*i.composition)).collect();
+                Arc::new(Composition::mix(&parts).map_err(|e| {
+                    BatchError::Rejected(Rejection::Mix {
+                        index: ev.index,
+                        event: event.to_owned(),
+                        message: e.to_string(),
+                    })
+                })?)
+            }
+        };
         let declared = match made {
             Made::Lots(_, d) => d,
             Made::Garments(..) => None,
@@ -312,14 +328,19 @@ impl<V: LotView> Ledger<'_, V> {
             &subject,
             event,
         ));
-        for f in &findings {
-            comp.add_finding(f.clone());
-        }
-        drop(parts);
         drop(input_comps);
+        let (reference, new_comp) = match single {
+            Some((inherited, _)) if findings.is_empty() => (inherited, None),
+            _ => {
+                let mut comp = Arc::unwrap_or_clone(comp);
+                for f in &findings {
+                    comp.add_finding(f.clone());
+                }
+                (Self::reference(ev, &subject), Some(comp))
+            }
+        };
 
         // Every check passed: write.
-        let reference = Self::reference(ev, &subject);
         for i in &ins {
             if let Some(st) = &i.state {
                 let mut st = st.clone();
@@ -367,7 +388,9 @@ impl<V: LotView> Ledger<'_, V> {
             inputs: ins.iter().map(|i| (i.key.clone(), i.grams)).collect(),
             outputs: outputs.into_iter().map(|o| o.0).collect(),
         });
-        self.add_composition(reference, comp);
+        if let Some(comp) = new_comp {
+            self.add_composition(reference, comp);
+        }
         self.effects.findings.extend(findings);
         Ok(())
     }
