@@ -285,13 +285,15 @@ pub async fn trace(
             None => hidden += 1,
         }
     }
-    Ok(json!({
-        "subject": walked.subject,
-        "direction": walked.direction,
-        "nodes": walked.nodes,
-        "edges": walked.edges,
-        "events": events,
-        "hidden_events": hidden,
-        "truncated": walked.truncated,
-    }))
+    // Built by moving the parts in: `json!` would serialise a copy of every event.
+    let mut out = serde_json::Map::new();
+    out.insert("subject".into(), walked.subject.into());
+    out.insert("direction".into(), json!(walked.direction));
+    out.insert("nodes".into(), json!(walked.nodes));
+    out.insert("edges".into(), json!(walked.edges));
+    out.insert("events".into(), Value::Array(events));
+    out.insert("hidden_events".into(), hidden.into());
+    out.insert("truncated".into(), walked.truncated.into());
+    let out = Value::Object(out);
+    Ok(out)
 }
