@@ -150,9 +150,10 @@ proptest! {
 fn source(i: usize) -> Source {
     Source {
         lot: format!("lot-{i}"),
-        household: Some(format!("h-{}", i % 13)),
-        soum: Some(format!("1{:02}{:02}", 10 + i % 70, i % 30)),
-        colour: Some(Colour::ALL[i % 5]),
+        // Some sources lack a household, a soum or a colour (fibre from outside the herds).
+        household: (!i.is_multiple_of(17)).then(|| format!("h-{}", i % 13)),
+        soum: (!i.is_multiple_of(19)).then(|| format!("1{:02}{:02}", 10 + i % 70, i % 30)),
+        colour: (!i.is_multiple_of(23)).then(|| Colour::ALL[i % 5]),
         claim: if i.is_multiple_of(11) {
             Claim::Wool
         } else {
@@ -210,6 +211,23 @@ proptest! {
             / u128::from(ga + gb);
         let got = m.claim_weight(Claim::Wool);
         prop_assert!(got.abs_diff(exact) <= m.len() as u128);
+    }
+
+    #[test]
+    fn report_tallies_are_the_composition_tallies(c in composition()) {
+        // The report aggregates in one pass; it must agree with the general tally, order included.
+        let r = ProvenanceReport::build("x", 1, &c, &[]);
+        let expect = |key: &dyn Fn(&Source) -> Option<String>| -> Vec<(Option<String>, f64)> {
+            c.tally(key).into_iter().map(|(k, w)| (k, provenance::shares::share(w))).collect()
+        };
+        let got = |t: &[provenance::shares::Tally]| -> Vec<(Option<String>, f64)> {
+            t.iter().map(|x| (x.key.map(str::to_owned), x.share)).collect()
+        };
+        prop_assert_eq!(got(&r.by_household), expect(&|s| s.household.clone()));
+        prop_assert_eq!(got(&r.by_soum), expect(&|s| s.soum.clone()));
+        prop_assert_eq!(got(&r.by_aimag), expect(&|s| s.aimag().map(str::to_owned)));
+        prop_assert_eq!(got(&r.by_colour), expect(&|s| s.colour.map(|c| c.as_str().to_owned())));
+        prop_assert_eq!(got(&r.by_claim), expect(&|s| Some(s.claim.as_str().to_owned())));
     }
 
     #[test]

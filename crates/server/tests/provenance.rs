@@ -62,6 +62,11 @@ async fn simulated_season_end_to_end(db: Db) {
     }
     assert!(!manifest.garments.is_empty());
     let soums: Vec<&str> = manifest.soums.iter().map(|x| x.code.as_str()).collect();
+    let planted: Vec<&str> = manifest
+        .planted_findings
+        .iter()
+        .map(|f| f.household.as_str())
+        .collect();
 
     // Provenance of a few garments: shares sum to 1, sources come from the season's soums.
     let step = (manifest.garments.len() / 5).max(1);
@@ -93,6 +98,14 @@ async fn simulated_season_end_to_end(db: Db) {
             .sum();
         assert!((by_soum - 1.0).abs() < 1e-9);
         assert!(p["by_aimag"].as_array().is_some_and(|a| !a.is_empty()));
+        // No false alarms: the only households over the per-goat ceiling are the planted ones
+        // (a herd combed in several passes declares its goats on every pass).
+        for f in p["findings"].as_array().unwrap() {
+            if f["kind"] == "household-harvest" {
+                let h = f["evidence"]["household"].as_str().unwrap();
+                assert!(planted.contains(&h), "{h} was not planted: {f}");
+            }
+        }
     }
 
     // The public report shows soums, never households.

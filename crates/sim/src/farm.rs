@@ -181,7 +181,9 @@ pub(crate) fn simulate_soum(world: &mut World, plan: &SoumPlan) {
                         soum_uri: &soum_uri,
                         soum_code: &soum_str,
                         household: &household,
-                        goats: g as u32,
+                        // The profile's rule: every pass declares the herd combed in the
+                        // season (the ledger takes the largest), not the goats of this bag.
+                        goats: herd as u32,
                         colour: colour.as_str(),
                         season: &season_str,
                     },

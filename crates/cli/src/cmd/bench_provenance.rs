@@ -1,6 +1,6 @@
 //! `nooluur bench provenance`: read latency of garment provenance on a store that holds a
-//! simulated season (the passport's query), timed in process so that the figure is the
-//! repository's, not process start-up's.
+//! simulated season, timed in process so that the figure is the repository's, not process
+//! start-up's: from the garment's identifier to the bytes of the public JSON answer.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -45,29 +45,40 @@ pub async fn run(b: ProvenanceBench) -> Result<()> {
     let app = b.db.open().await?;
     let n = b.queries.max(1);
     let step = (garments.len() / n).max(1);
-    let mut times = Vec::with_capacity(n);
-    let mut sources = 0usize;
-    let mut soums = 0usize;
-    for g in garments.iter().step_by(step).take(n) {
-        let t = Instant::now();
-        let report = nooluur_app::provenance::provenance(&app, None, g)
-            .await
-            .map_err(explain)?;
-        times.push(t.elapsed());
-        sources += report["sources"].as_array().map_or(0, Vec::len);
-        soums += report["by_soum"].as_array().map_or(0, Vec::len);
+    let picked: Vec<&String> = garments.iter().step_by(step).take(n).collect();
+    // The public answer (what a consumer's scan reads) and the full one (a token holder's,
+    // with every household), each over the same garments.
+    let operator = super::provenance::operator(&app);
+    for (label, who) in [("public", None), ("full", Some(&operator))] {
+        let mut times = Vec::with_capacity(picked.len());
+        let (mut sources, mut soums, mut bytes_total) = (0usize, 0usize, 0usize);
+        for g in &picked {
+            let t = Instant::now();
+            let report = nooluur_app::provenance::report(&app, who, g)
+                .await
+                .map_err(explain)?;
+            // The answer's bytes, as `GET /provenance/{id}` writes them.
+            let bytes = serde_json::to_vec(&report)?;
+            times.push(t.elapsed());
+            bytes_total += bytes.len();
+            let r = report.report();
+            sources += r.sources.len();
+            soums += r.by_soum.len();
+        }
+        times.sort();
+        let pct = |p: f64| ms(times[((times.len() - 1) as f64 * p).round() as usize]);
+        let per = |x: usize| x as f64 / times.len() as f64;
+        println!(
+            "provenance of {} garments ({:?}, {label} report), read and written as JSON: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {:.0} source lots, {:.0} soums, {:.0} KB of JSON per garment on average",
+            times.len(),
+            app.store.backend(),
+            pct(0.5),
+            pct(0.99),
+            pct(1.0),
+            per(sources),
+            per(soums),
+            per(bytes_total) / 1024.0,
+        );
     }
-    times.sort();
-    let pct = |p: f64| ms(times[((times.len() - 1) as f64 * p).round() as usize]);
-    println!(
-        "provenance of {} garments ({:?}): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {:.0} source lots and {:.0} soums per garment on average",
-        times.len(),
-        app.store.backend(),
-        pct(0.5),
-        pct(0.99),
-        pct(1.0),
-        sources as f64 / times.len() as f64,
-        soums as f64 / times.len() as f64,
-    );
     Ok(())
 }

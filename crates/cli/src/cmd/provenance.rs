@@ -40,7 +40,7 @@ pub struct TraceArgs {
 }
 
 /// The operator: the person running the CLI on the store's host reads everything.
-fn operator(app: &App) -> Principal {
+pub(super) fn operator(app: &App) -> Principal {
     Principal {
         org: Org {
             id: OrgId(0),

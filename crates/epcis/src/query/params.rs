@@ -6,10 +6,10 @@ use serde_json::Value;
 
 use super::epc::{TextMatch, epc_matchers};
 use super::fields::{FieldName, FieldScope};
-use super::values::{Raw, Split, parse_number, time_micros};
+use super::values::{Raw, Split, field_bound, field_values};
 use super::{
-    Bound, Cmp, Column, Condition, Direction, EventQuery, FieldValue, Kind, NameTest, OrderKey,
-    QueryError, RowPred, RowTest, TimeColumn,
+    Cmp, Column, Condition, Direction, EventQuery, Kind, NameTest, OrderKey, QueryError, RowPred,
+    RowTest, TimeColumn,
 };
 use crate::Namespaces;
 use crate::cbv::Vocab;
@@ -565,44 +565,4 @@ impl Builder {
         self.row(&kinds, name_test, pred);
         Ok(true)
     }
-}
-
-fn text_value(s: &str) -> FieldValue {
-    FieldValue {
-        text: Some(s.to_owned()),
-        num: parse_number(s),
-        time: time_micros(s),
-    }
-}
-
-fn field_values(name: &str, raw: Raw<'_>) -> Result<Vec<FieldValue>, QueryError> {
-    match raw {
-        Raw::Json(Value::Number(_)) => Ok(vec![FieldValue {
-            text: None,
-            num: Some(raw.number(name)?),
-            time: None,
-        }]),
-        Raw::Json(Value::Bool(b)) => Ok(vec![text_value(&b.to_string())]),
-        _ => Ok(raw
-            .strings(name, Split::Pipe)?
-            .iter()
-            .map(|s| text_value(s))
-            .collect()),
-    }
-}
-
-fn field_bound(name: &str, raw: Raw<'_>) -> Result<Bound, QueryError> {
-    if let Raw::Json(Value::Number(_)) = raw {
-        return Ok(Bound::Num(raw.number(name)?));
-    }
-    let s = raw.text(name)?;
-    if let Some(n) = parse_number(&s) {
-        return Ok(Bound::Num(n));
-    }
-    time_micros(&s).map(Bound::Time).ok_or_else(|| {
-        QueryError::new(
-            name,
-            format!("'{s}' is neither a number nor a date-time with offset"),
-        )
-    })
 }

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::QueryError;
+use super::{Bound, FieldValue, QueryError};
 use crate::model::parse_time;
 
 /// How a list value given as one URL string splits into items.
@@ -236,6 +236,48 @@ pub fn parse_number(s: &str) -> Option<f64> {
         return None;
     }
     s.parse::<f64>().ok().filter(|f| f.is_finite())
+}
+
+fn text_value(s: &str) -> FieldValue {
+    FieldValue {
+        text: Some(s.to_owned()),
+        num: parse_number(s),
+        time: time_micros(s),
+    }
+}
+
+/// The values of an extension-field parameter: a JSON number stays a number, text splits on `|`.
+pub(crate) fn field_values(name: &str, raw: Raw<'_>) -> Result<Vec<FieldValue>, QueryError> {
+    match raw {
+        Raw::Json(Value::Number(_)) => Ok(vec![FieldValue {
+            text: None,
+            num: Some(raw.number(name)?),
+            time: None,
+        }]),
+        Raw::Json(Value::Bool(b)) => Ok(vec![text_value(&b.to_string())]),
+        _ => Ok(raw
+            .strings(name, Split::Pipe)?
+            .iter()
+            .map(|s| text_value(s))
+            .collect()),
+    }
+}
+
+/// The bound of a `GT_`/`LT_` parameter on a field: a number or a date-time with offset.
+pub(crate) fn field_bound(name: &str, raw: Raw<'_>) -> Result<Bound, QueryError> {
+    if let Raw::Json(Value::Number(_)) = raw {
+        return Ok(Bound::Num(raw.number(name)?));
+    }
+    let s = raw.text(name)?;
+    if let Some(n) = parse_number(&s) {
+        return Ok(Bound::Num(n));
+    }
+    time_micros(&s).map(Bound::Time).ok_or_else(|| {
+        QueryError::new(
+            name,
+            format!("'{s}' is neither a number nor a date-time with offset"),
+        )
+    })
 }
 
 #[cfg(test)]

@@ -26,6 +26,7 @@ mod event;
 mod extensions;
 mod names;
 mod out;
+mod prefix_plan;
 mod read;
 mod tree;
 mod write;

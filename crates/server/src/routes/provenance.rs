@@ -30,8 +30,8 @@ pub async fn report(
         Some(h) => Some(app::auth::authenticate(&app, Some(h.to_str().unwrap_or(""))).await?),
         None => None,
     };
-    let value = app::provenance::provenance(&app, principal.as_ref(), &id).await?;
-    Ok(axum::Json(value).into_response())
+    let report = app::provenance::report(&app, principal.as_ref(), &id).await?;
+    Ok(axum::Json(report).into_response())
 }
 
 #[derive(Debug, Deserialize)]

@@ -136,7 +136,8 @@ impl Ledger {
                 *self.colours.entry(colour).or_default() += g;
                 let h = self.households.entry(hh).or_insert((0, 0, soum.clone()));
                 assert_eq!(h.2, soum);
-                h.0 += goats;
+                // Each pass declares the season's herd (the profile's rule).
+                h.0 = h.0.max(goats);
                 h.1 += g;
             }
             "fibre-intake" => {

@@ -22,6 +22,7 @@ use super::jv::J;
 mod context;
 mod iri;
 mod node;
+mod term_def;
 #[cfg(test)]
 mod tests;
 
