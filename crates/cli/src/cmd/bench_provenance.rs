@@ -58,7 +58,7 @@ pub async fn run(b: ProvenanceBench) -> Result<()> {
                 .await
                 .map_err(explain)?;
             // The answer's bytes, as `GET /provenance/{id}` writes them.
-            let bytes = serde_json::to_vec(&report)?;
+            let bytes = report.to_json().map_err(explain)?;
             times.push(t.elapsed());
             bytes_total += bytes.len();
             let r = report.report();

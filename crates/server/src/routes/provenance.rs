@@ -31,7 +31,8 @@ pub async fn report(
         None => None,
     };
     let report = app::provenance::report(&app, principal.as_ref(), &id).await?;
-    Ok(axum::Json(report).into_response())
+    let body = report.to_json()?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 #[derive(Debug, Deserialize)]
