@@ -1,6 +1,7 @@
 //! `nooluur bench provenance`: read latency of garment provenance on a store that holds a
 //! simulated season, timed in process so that the figure is the repository's, not process
-//! start-up's: from the garment's identifier to the bytes of the public JSON answer.
+//! start-up's: from the garment's identifier to the bytes of the JSON answer, public (no
+//! household identities) and full (a token holder's).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
