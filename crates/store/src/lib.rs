@@ -303,6 +303,15 @@ pub trait Store: Send + Sync + 'static {
         at: i64,
     ) -> Result<()>;
     async fn get_record(&self, kind: &str, key: &str) -> Result<Option<StoredRecord>>;
+    /// The records of a kind with these keys, in the order of `keys`; keys with no record are
+    /// left out. One round trip per few hundred keys (a passport names thousands of households).
+    async fn get_records(&self, kind: &str, keys: &[String]) -> Result<Vec<StoredRecord>> {
+        let mut found = Vec::with_capacity(keys.len());
+        for key in keys {
+            found.extend(self.get_record(kind, key).await?);
+        }
+        Ok(found)
+    }
     /// The records of a kind matching the filter, in insertion order.
     async fn list_records(&self, kind: &str, filter: &RecordFilter) -> Result<Vec<StoredRecord>>;
 }
@@ -311,10 +320,39 @@ pub trait Store: Send + Sync + 'static {
 /// created, and its directory), `sqlite::memory:` (a private in-memory database), or
 /// `postgres://…` / `postgresql://…`.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
+    open_with(url, &OpenOptions::default()).await
+}
+
+/// How a store is opened, beyond its URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenOptions {
+    /// The most memory (MiB) the SQLite writer connection's page cache may take. A server keeps
+    /// the default, within its memory budget; a bulk load gains from more, because every
+    /// captured event inserts into B-trees keyed at random (eventID, the identifier index),
+    /// and once those outgrow the cache each insert reads its page back. PostgreSQL ignores it
+    /// (its server's `shared_buffers` decides).
+    pub sqlite_cache_mib: u32,
+}
+
+impl OpenOptions {
+    /// The SQLite writer's default page cache: the server's share of its memory budget.
+    pub const DEFAULT_SQLITE_CACHE_MIB: u32 = 32;
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            sqlite_cache_mib: Self::DEFAULT_SQLITE_CACHE_MIB,
+        }
+    }
+}
+
+/// [`open`] with options.
+pub async fn open_with(url: &str, options: &OpenOptions) -> Result<Arc<dyn Store>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(Arc::new(PgStore::connect(url).await?))
     } else if url.starts_with("sqlite:") {
-        Ok(Arc::new(SqliteStore::open(url).await?))
+        Ok(Arc::new(SqliteStore::open_with(url, options).await?))
     } else {
         Err(StoreError::BadUrl(url.to_owned()))
     }

@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashSet};
 
 use epcis::query::{IndexRow, index_event};
-use epcis::{Document, DocumentKind, Event, Namespaces};
+use epcis::{Event, Namespaces};
 
 use crate::{NewEvent, Result, StoreError};
 
@@ -44,21 +44,17 @@ pub(crate) struct Prepared {
 /// (JSON-LD, one-event query document, GS1 keys as Digital Links, the REST binding's default
 /// `GS1-EPC-Format`). Anyone holding that answer can recompute the leaf.
 pub fn log_entry(event: &Event, namespaces: &Namespaces) -> Result<Vec<u8>> {
-    let mut doc = Document::capture(Vec::with_capacity(1), Namespaces::new());
-    doc.kind = DocumentKind::Query;
-    // A copy: identifiers are rewritten and the document may rename prefixes in what it
-    // holds, never in what is stored.
+    // A copy: identifiers are rewritten, never in what is stored.
     let mut event = event.clone();
     epcis::id::to_digital_links(&mut event);
-    doc.push_event(event, namespaces);
-    let value = epcis::jsonld::to_value(&doc);
-    value
-        .pointer("/epcisBody/queryResults/resultsBody/eventList/0")
-        .ok_or_else(|| StoreError::Corrupt("the JSON-LD writer gave no event object".into()))
-        .and_then(|obj| {
-            tlog::jcs::to_vec(obj)
-                .map_err(|e| StoreError::Corrupt(format!("event has no canonical JSON: {e}")))
-        })
+    let obj = epcis::jsonld::event_in_query_document(&event, namespaces);
+    if !obj.is_object() {
+        return Err(StoreError::Corrupt(
+            "the JSON-LD writer gave no event object".into(),
+        ));
+    }
+    tlog::jcs::to_vec(&obj)
+        .map_err(|e| StoreError::Corrupt(format!("event has no canonical JSON: {e}")))
 }
 
 /// The eventID an event is stored under: its own, else its hash ID.

@@ -99,6 +99,16 @@ pub(crate) async fn get<T: Kind>(app: &App, key: &str) -> Result<Option<Versione
         .transpose()
 }
 
+/// The records with these keys that exist, in the order of `keys`.
+pub(crate) async fn get_many<T: Kind>(app: &App, keys: &[String]) -> Result<Vec<Versioned<T>>> {
+    app.store
+        .get_records(T::KIND, keys)
+        .await?
+        .into_iter()
+        .map(decode)
+        .collect()
+}
+
 /// The record, or 404 naming it.
 pub(crate) async fn need<T: Kind>(app: &App, key: &str) -> Result<Versioned<T>> {
     get(app, key)

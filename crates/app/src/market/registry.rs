@@ -339,6 +339,17 @@ pub async fn household(app: &App, id: &str) -> Result<Household> {
     Ok(need::<Household>(app, household_key(id)).await?.value)
 }
 
+/// The registered households among `ids` (identifiers or URIs), in their order; the others
+/// are left out.
+pub async fn households(app: &App, ids: &[&str]) -> Result<Vec<Household>> {
+    let keys: Vec<String> = ids.iter().map(|id| household_key(id).to_owned()).collect();
+    Ok(super::get_many::<Household>(app, &keys)
+        .await?
+        .into_iter()
+        .map(|v| v.value)
+        .collect())
+}
+
 /// Whether the principal may see or change a household's records: the household's own
 /// organisation, a cooperative it belongs to, an admin or a regulator.
 pub async fn may_manage(app: &App, who: &Principal, h: &Household) -> Result<bool> {

@@ -201,7 +201,7 @@ async fn fill(
 }
 
 async fn capture_bench(b: CaptureBench) -> Result<()> {
-    let app = b.db.open().await?;
+    let app = b.db.open_bulk().await?;
     let principal = bench_principal(&app).await?;
     let before = app
         .store
@@ -227,7 +227,7 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 }
 
 async fn query_bench(b: QueryBench) -> Result<()> {
-    let app = b.db.open().await?;
+    let app = b.db.open_bulk().await?;
     let principal = bench_principal(&app).await?;
     let have = app
         .store

@@ -165,6 +165,7 @@ async fn open(url: &str) -> Result<App> {
         db: Some(url.to_owned()),
         log_origin: "nooluur.local/log".to_owned(),
         log_key: None,
+        sqlite_cache_mib: None,
     }
     .open()
     .await

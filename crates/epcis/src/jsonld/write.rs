@@ -197,6 +197,29 @@ pub fn event_to_value(event: &Event) -> Value {
     serde_json::to_value(event).unwrap_or(Value::Null)
 }
 
+/// `event` as its object in the `eventList` of a one-event query document
+/// (`EPCISQueryDocument`, no header) written with [`to_value`], without building the document.
+/// The transparency log hashes this object for every captured event, so the common case, where
+/// no prefix the event uses has to be renamed, costs one serialisation; an event whose prefix
+/// clashes with a standard one goes through the whole writer, which renames it.
+pub fn event_in_query_document(event: &Event, namespaces: &Namespaces) -> Value {
+    let value = event_to_value(event);
+    let mut used = BTreeSet::new();
+    collect_prefixes(&value, &mut used);
+    let (_, renames) = declarations_for(namespaces, &used);
+    if renames.is_empty() {
+        return value;
+    }
+    let mut doc = Document::capture(Vec::with_capacity(1), Namespaces::new());
+    doc.kind = DocumentKind::Query;
+    doc.push_event(event.clone(), namespaces);
+    let mut whole = to_value(&doc);
+    whole
+        .pointer_mut("/epcisBody/queryResults/resultsBody/eventList/0")
+        .map(Value::take)
+        .unwrap_or(Value::Null)
+}
+
 /// A document like `header` (kind, dates, contexts, header members, query name; its own events
 /// are ignored) holding `events`, each with the namespaces its prefixes resolve through.
 /// Prefixes that clash between events are renamed (see [`Document::push_event`]).

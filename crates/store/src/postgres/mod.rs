@@ -175,6 +175,10 @@ store_impl!(PgStore, Backend::Postgres, {
         crate::records::postgres::get(self.read(), kind, key).await
     }
 
+    async fn get_records(&self, kind: &str, keys: &[String]) -> Result<Vec<crate::StoredRecord>> {
+        crate::records::postgres::get_many(self.read(), kind, keys).await
+    }
+
     async fn list_records(
         &self,
         kind: &str,

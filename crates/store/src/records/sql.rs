@@ -13,6 +13,18 @@ pub(crate) fn get() -> String {
     format!("SELECT {COLUMNS} FROM records WHERE kind = $1 AND key = $2")
 }
 
+/// `$1` kind, `$2` … `${n+1}` the keys.
+pub(crate) fn get_many(n: usize) -> String {
+    let keys = (2..n + 2)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("SELECT {COLUMNS} FROM records WHERE kind = $1 AND key IN ({keys})")
+}
+
+/// Keys per statement of [`get_many`].
+pub(crate) const GET_MANY_CHUNK: usize = 500;
+
 /// `$1` kind, then `$2` parent and/or owner as asked.
 pub(crate) fn list(parent: bool, owner: bool) -> String {
     let mut sql = format!("SELECT {COLUMNS} FROM records WHERE kind = $1");
@@ -99,6 +111,26 @@ macro_rules! records_shared {
                 .fetch_optional(pool)
                 .await?;
             row.as_ref().map(record_row).transpose()
+        }
+
+        pub(crate) async fn get_many(
+            pool: &sqlx::Pool<$db>,
+            kind: &str,
+            keys: &[String],
+        ) -> $crate::Result<Vec<StoredRecord>> {
+            let mut found = std::collections::HashMap::with_capacity(keys.len());
+            for chunk in keys.chunks(q::GET_MANY_CHUNK) {
+                let sql = q::get_many(chunk.len());
+                let mut query = sqlx::query(&sql).bind(kind);
+                for k in chunk {
+                    query = query.bind(k);
+                }
+                for row in query.fetch_all(pool).await? {
+                    let r = record_row(&row)?;
+                    found.insert(r.key.clone(), r);
+                }
+            }
+            Ok(keys.iter().filter_map(|k| found.remove(k)).collect())
         }
 
         pub(crate) async fn list(

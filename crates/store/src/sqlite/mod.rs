@@ -61,6 +61,11 @@ async fn checkpoint_loop(pool: SqlitePool) {
 impl SqliteStore {
     /// Opens (creating when missing) `sqlite://PATH` or `sqlite::memory:` and migrates it.
     pub async fn open(url: &str) -> Result<SqliteStore> {
+        Self::open_with(url, &crate::OpenOptions::default()).await
+    }
+
+    /// [`SqliteStore::open`] with options (the writer's page cache).
+    pub async fn open_with(url: &str, options: &crate::OpenOptions) -> Result<SqliteStore> {
         let memory = url.contains(":memory:") || url.contains("mode=memory");
         let mut opts = SqliteConnectOptions::from_str(url)
             .map_err(|_| StoreError::BadUrl(url.to_owned()))?
@@ -94,9 +99,12 @@ impl SqliteStore {
             .min_connections(1)
             .idle_timeout(None)
             .max_lifetime(None)
-            // The writer's page cache holds the hot index pages (32 MB); readers get 8 MB
-            // each, so the whole stays within the server's memory budget.
-            .connect_with(opts.clone().pragma("cache_size", "-32768"))
+            // The writer's page cache holds the hot index pages (by default 32 MiB); readers
+            // get 8 MiB each, so the whole stays within the server's memory budget.
+            .connect_with(opts.clone().pragma(
+                "cache_size",
+                format!("-{}", u64::from(options.sqlite_cache_mib.max(1)) * 1024),
+            ))
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&write).await?;
         // An in-memory database lives in its one connection: readers must share it.
@@ -259,6 +267,10 @@ store_impl!(SqliteStore, Backend::Sqlite, {
 
     async fn get_record(&self, kind: &str, key: &str) -> Result<Option<crate::StoredRecord>> {
         crate::records::sqlite::get(self.read(), kind, key).await
+    }
+
+    async fn get_records(&self, kind: &str, keys: &[String]) -> Result<Vec<crate::StoredRecord>> {
+        crate::records::sqlite::get_many(self.read(), kind, keys).await
     }
 
     async fn list_records(

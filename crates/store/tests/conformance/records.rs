@@ -44,6 +44,25 @@ pub async fn records_crud_and_batches(s: Arc<dyn Store>) {
         (1, 100, Some(OrgId(7)))
     );
     assert!(s.get_record("bid", "nope").await.unwrap().is_none());
+    // Many at once: in the order asked, missing keys and other kinds left out, and more keys
+    // than one statement takes.
+    let mut asked: Vec<String> = (0..1200).map(|i| format!("none/{i}")).collect();
+    asked.insert(700, "B/1".into());
+    asked.insert(3, "A/2".into());
+    asked.push("A/1".into());
+    let many = s.get_records("bid", &asked).await.unwrap();
+    assert_eq!(
+        many.iter()
+            .map(|r| (r.key.as_str(), r.body.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            ("A/2", "{\"n\":2}"),
+            ("B/1", "{\"n\":3}"),
+            ("A/1", "{\"n\":1}")
+        ]
+    );
+    assert!(s.get_records("bid", &[]).await.unwrap().is_empty());
+    assert_eq!(s.get_records("pool", &asked).await.unwrap().len(), 1);
     let keys =
         |v: Vec<nooluur_store::StoredRecord>| v.into_iter().map(|r| r.key).collect::<Vec<_>>();
     assert_eq!(

@@ -239,15 +239,24 @@ async fn origin(app: &App, report: &Value) -> (Vec<AimagOrigin>, usize) {
     }
     let all: BTreeSet<&String> = soums.values().flat_map(|a| &a.households).collect();
     let households = all.len();
-    // Names: only of households registered with consent. Lookups are bounded so that a
-    // garment of a national season stays quick.
+    // Names: only of households registered with consent, read in a few round trips (a
+    // garment of a national season comes from thousands of households).
     let mut names: BTreeMap<String, String> = BTreeMap::new();
-    for h in all.iter().take(2_000) {
-        if let Ok(rec) = app::market::registry::household(app, h).await
-            && rec.consent.public_name
-        {
-            names.insert((*h).clone(), rec.name);
+    let ids: Vec<&str> = all.iter().map(|h| h.as_str()).collect();
+    let by_key: BTreeMap<&str, &str> = ids
+        .iter()
+        .map(|h| (app::market::registry::household_key(h), *h))
+        .collect();
+    match app::market::registry::households(app, &ids).await {
+        Ok(found) => {
+            for rec in found.into_iter().filter(|r| r.consent.public_name) {
+                if let Some(h) = by_key.get(rec.id.as_str()) {
+                    names.insert((*h).to_owned(), rec.name);
+                }
+            }
         }
+        // The page still shows the origin by soum; only the names are missing.
+        Err(e) => tracing::warn!("cannot read the households of a passport: {e}"),
     }
     let rows: Vec<(String, f64)> = soums.iter().map(|(k, a)| (k.clone(), a.share)).collect();
     let bp = basis_points(&rows);
