@@ -70,6 +70,11 @@ pub struct Config {
     /// The log's signing key (C2SP signed-note `PRIVATE+KEY+…`, named like the origin); when
     /// absent one is generated and kept in the store.
     pub log_key: Option<SecretKey>,
+    /// Bytes of rendered public pages (passports) the server keeps; 0 turns the cache off.
+    pub page_cache_bytes: u64,
+    /// Longest a kept page is served while the store has not changed: what depends on the
+    /// clock alone (a credential's expiry, the dzud outlook's year) is at most this late.
+    pub page_cache_ttl: Duration,
 }
 
 /// A secret that never shows in `Debug` output (configuration is logged).
@@ -98,6 +103,8 @@ impl Default for Config {
             default_epc_format: render::EpcFormat::AlwaysDigitalLink,
             log_origin: "nooluur.local/log".to_owned(),
             log_key: None,
+            page_cache_bytes: 16 * 1024 * 1024,
+            page_cache_ttl: Duration::from_secs(60),
         }
     }
 }

@@ -31,6 +31,8 @@ struct Inner {
     ledger: store::MemoryLedger,
     credentials: store::MemoryCredentials,
     records: store::MemoryRecords,
+    /// Changes to organisations, credentials and records (see `Store::revision`).
+    other_changes: i64,
 }
 
 /// The in-memory store.
@@ -120,6 +122,7 @@ impl Store for MemoryStore {
         };
         g.tokens.insert(org.token_hash, o.id);
         g.orgs.push(o.clone());
+        g.other_changes += 1;
         Ok(o)
     }
 
@@ -366,6 +369,14 @@ impl Store for MemoryStore {
         Ok(self.lock().events.len() as i64)
     }
 
+    async fn revision(&self) -> Result<store::Revision> {
+        let g = self.lock();
+        Ok(store::Revision {
+            events: g.events.len() as i64,
+            other: g.other_changes,
+        })
+    }
+
     async fn create_capture_job(&self, job: NewCaptureJob) -> Result<CaptureJob> {
         let mut g = self.lock();
         g.job_seq += 1;
@@ -500,7 +511,10 @@ impl Store for MemoryStore {
     }
 
     async fn insert_credential(&self, c: store::NewCredential) -> Result<()> {
-        self.lock().credentials.insert(c)
+        let mut g = self.lock();
+        g.credentials.insert(c)?;
+        g.other_changes += 1;
+        Ok(())
     }
 
     async fn get_credential(&self, id: &str) -> Result<Option<store::StoredCredential>> {
@@ -516,7 +530,10 @@ impl Store for MemoryStore {
     }
 
     async fn revoke_credential(&self, id: &str, at: i64) -> Result<bool> {
-        Ok(self.lock().credentials.revoke(id, at))
+        let mut g = self.lock();
+        let revoked = g.credentials.revoke(id, at);
+        g.other_changes += i64::from(revoked);
+        Ok(revoked)
     }
 
     async fn revoked_status_indexes(&self, issuer: OrgId) -> Result<Vec<i64>> {
@@ -533,7 +550,10 @@ impl Store for MemoryStore {
         updates: Vec<store::RecordUpdate>,
         at: i64,
     ) -> Result<()> {
-        self.lock().records.write(inserts, updates, at)
+        let mut g = self.lock();
+        g.records.write(inserts, updates, at)?;
+        g.other_changes += 1;
+        Ok(())
     }
 
     async fn get_record(&self, kind: &str, key: &str) -> Result<Option<store::StoredRecord>> {

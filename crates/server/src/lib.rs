@@ -61,6 +61,9 @@ pub fn router(app: App) -> Router {
                 ),
             ),
         )
+        .layer(axum::Extension(std::sync::Arc::new(
+            routes::passport::PageCache::new(&app.config),
+        )))
         .layer(middleware::from_fn_with_state(app.clone(), gs1_headers))
         .layer(middleware::from_fn(problem::add_instance))
         .with_state(app)

@@ -177,7 +177,7 @@ async fn passport(db: Db) {
     );
     assert_eq!(
         r.header("vary").as_deref(),
-        Some("Accept, Accept-Language, Cookie")
+        Some("Accept, Accept-Encoding, Accept-Language, Cookie")
     );
     // Origin soums with a weather station are circles on the map, named in their tooltip.
     let located: Vec<String> = full["by_soum"]

@@ -220,6 +220,11 @@ pub trait Store: Send + Sync + 'static {
     /// Highest event sequence number stored (0 when empty).
     async fn max_seq(&self) -> Result<i64>;
     async fn count_events(&self) -> Result<i64>;
+    /// Where the store stands, in one cheap read: the highest event seq and a counter of every
+    /// change to organisations, credentials and records. Anything computed from the store
+    /// (a passport page) is still current while this is unchanged; it is read inside one
+    /// snapshot, and bumped in the writing transaction, so it never runs ahead of the data.
+    async fn revision(&self) -> Result<Revision>;
 
     // ---- capture jobs ----
     /// Stores an accepted document as a pending job, so nothing accepted is lost if the

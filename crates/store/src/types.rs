@@ -250,3 +250,13 @@ pub struct Subscription {
     pub cursor: i64,
     pub created_at: DateTime<Utc>,
 }
+
+/// Where a store stands (see [`crate::Store::revision`]): equal revisions mean nothing a
+/// reader can see has changed in between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Revision {
+    /// The highest event seq.
+    pub events: i64,
+    /// Changes to organisations, credentials and records so far.
+    pub other: i64,
+}

@@ -93,6 +93,10 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: String,
+    /// MiB of rendered passports kept between requests (0 turns the cache off); a page is
+    /// kept gzipped, about 10 KB.
+    #[arg(long, env = "NOOLUUR_PAGE_CACHE_MIB", default_value_t = 16)]
+    page_cache_mib: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -168,7 +172,10 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let addr = nooluur_server::parse_addr(&args.addr).map_err(|e| anyhow!(e))?;
-    let app = args.db.open().await?;
+    let mut app = args.db.open().await?;
+    let mut config = (*app.config).clone();
+    config.page_cache_bytes = args.page_cache_mib.saturating_mul(1024 * 1024);
+    app.config = std::sync::Arc::new(config);
     eprintln!(
         "nooluur: EPCIS repository on http://{addr}/ ({:?} store)",
         app.store.backend()

@@ -9,7 +9,7 @@ mod events;
 mod finance;
 mod log;
 mod market;
-mod passport;
+pub(crate) mod passport;
 mod provenance;
 mod queries;
 mod resources;

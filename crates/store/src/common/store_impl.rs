@@ -306,6 +306,21 @@ macro_rules! store_impl {
                 Ok(row.try_get::<i64, _>(0)?)
             }
 
+            async fn revision(&self) -> $crate::Result<$crate::Revision> {
+                use sqlx::Row;
+                // One statement, so both figures come from one snapshot.
+                let row = sqlx::query(
+                    "SELECT (SELECT COALESCE(MAX(seq), 0) FROM events), \
+                     (SELECT n FROM store_revision WHERE id = 1)",
+                )
+                .fetch_one(self.read())
+                .await?;
+                Ok($crate::Revision {
+                    events: row.try_get::<i64, _>(0)?,
+                    other: row.try_get::<Option<i64>, _>(1)?.unwrap_or(0),
+                })
+            }
+
             async fn count_events(&self) -> $crate::Result<i64> {
                 use sqlx::Row;
                 let row = sqlx::query("SELECT COUNT(*) FROM events")

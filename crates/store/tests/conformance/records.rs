@@ -192,3 +192,91 @@ pub async fn records_concurrent_cas(s: Arc<dyn Store>) {
         2
     );
 }
+
+/// `revision` moves with every committed change a page can show (events, organisations,
+/// credentials, records), and not with reads or with a write that was refused.
+pub async fn revision_moves_with_every_change(s: Arc<dyn Store>) {
+    let r0 = s.revision().await.unwrap();
+    let moved = |before: nooluur_store::Revision, after: nooluur_store::Revision| {
+        (after.events > before.events) as u8 + (after.other > before.other) as u8
+    };
+    s.write_records(vec![rec("household", "h1", None, None, "{}")], vec![], 1)
+        .await
+        .unwrap();
+    let r1 = s.revision().await.unwrap();
+    assert!(
+        r1.other > r0.other && r1.events == r0.events,
+        "{r0:?} {r1:?}"
+    );
+    // Reads and a refused write (duplicate insert, stale update) change nothing.
+    s.get_record("household", "h1").await.unwrap();
+    s.list_records("household", &RecordFilter::default())
+        .await
+        .unwrap();
+    assert!(
+        s.write_records(vec![rec("household", "h1", None, None, "{}")], vec![], 2)
+            .await
+            .is_err()
+    );
+    assert!(
+        s.write_records(vec![], vec![upd("household", "h1", 9, "{}")], 2)
+            .await
+            .is_err()
+    );
+    assert_eq!(s.revision().await.unwrap(), r1);
+    // A consent changed in place is a change.
+    s.write_records(
+        vec![],
+        vec![upd("household", "h1", 1, "{\"consent\":1}")],
+        3,
+    )
+    .await
+    .unwrap();
+    let r2 = s.revision().await.unwrap();
+    assert_eq!(moved(r1, r2), 1);
+    assert!(r2.other > r1.other);
+    // Credentials: issued, then revoked.
+    let c = nooluur_store::NewCredential {
+        id: "https://nooluur.example/credentials/rev".into(),
+        issuer: OrgId(1),
+        kind: "quality".into(),
+        subjects: vec!["https://coop.example.mn/lot/1".into()],
+        status_index: 0,
+        body: "{}".into(),
+        issued_at: 5,
+        claims: Vec::new(),
+    };
+    let id = c.id.clone();
+    s.insert_credential(c).await.unwrap();
+    let r3 = s.revision().await.unwrap();
+    assert!(r3.other > r2.other);
+    assert!(s.revoke_credential(&id, 6).await.unwrap());
+    let r4 = s.revision().await.unwrap();
+    assert!(r4.other > r3.other);
+    // Organisations.
+    s.create_org(nooluur_store::NewOrg {
+        name: "lab".into(),
+        role: nooluur_store::Role::Lab,
+        token_hash: "t".into(),
+        identifiers: Vec::new(),
+    })
+    .await
+    .unwrap();
+    let r5 = s.revision().await.unwrap();
+    assert!(r5.other > r4.other && r5.events == r0.events);
+    // Events.
+    s.insert_events(
+        vec![crate::fixtures::new_event(
+            crate::fixtures::simple("urn:uuid:rev", "2022-01-01T00:00:00Z"),
+            1,
+        )],
+        nooluur_store::CaptureMode::Atomic,
+    )
+    .await
+    .unwrap();
+    let r6 = s.revision().await.unwrap();
+    assert!(
+        r6.events > r5.events && r6.other == r5.other,
+        "{r5:?} {r6:?}"
+    );
+}

@@ -132,6 +132,11 @@ pub struct Passport {
     pub findings: usize,
     pub integrity: Option<Integrity>,
     pub truncated: bool,
+    /// What an event must name to change this passport: the product, every node and event
+    /// on its path (canonical forms). The page cache keeps the passport across captures
+    /// that name none of them.
+    #[serde(skip)]
+    pub depends_on: Vec<String>,
 }
 
 /// The reader the passport uses to gather the full report and trace before reducing them:
@@ -398,6 +403,16 @@ pub async fn gather(app: &App, subject: Subject) -> Result<Passport, AppError> {
     keys.push(subject.dl.clone());
     keys.sort();
     keys.dedup();
+    let mut depends_on: Vec<String> = keys.iter().map(|k| epcis::id::canonical(k)).collect();
+    depends_on.extend(
+        trace["events"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["eventID"].as_str().map(str::to_owned)),
+    );
+    depends_on.sort();
+    depends_on.dedup();
     let credentials = credentials(app, &keys, &orgs).await?;
     let certified = report["certification"]["certified"]
         .as_array()
@@ -448,6 +463,7 @@ pub async fn gather(app: &App, subject: Subject) -> Result<Passport, AppError> {
         findings: report["findings"].as_array().map_or(0, Vec::len),
         integrity,
         truncated: trace["truncated"].as_bool().unwrap_or(false),
+        depends_on,
         subject,
     })
 }

@@ -10,13 +10,16 @@
 //!
 //! No token: the passport is public, and shows only what the public may see (see [`data`]).
 
+mod cache;
 mod data;
+mod journal;
 mod journey;
 mod ld;
 mod page;
 mod qr;
 
 use app::{App, AppError};
+use axum::Extension;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -25,6 +28,11 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use crate::problem::ApiError;
+
+pub use cache::PageCache;
+
+/// The kept passports of this router (see [`cache`]).
+type Pages = Extension<std::sync::Arc<PageCache>>;
 
 pub fn add_routes(r: Router<App>) -> Router<App> {
     r.route("/01/{gtin}/21/{serial}", get(by_serial))
@@ -42,22 +50,24 @@ pub struct ResolveParams {
 
 async fn by_serial(
     State(app): State<App>,
+    Extension(pages): Pages,
     headers: HeaderMap,
     Path((gtin, serial)): Path<(String, String)>,
     Query(q): Query<ResolveParams>,
 ) -> Result<Response, ApiError> {
     let subject = subject(&gtin, "21", &serial)?;
-    resolve(&app, &headers, subject, q).await
+    resolve(&app, &pages, &headers, subject, q).await
 }
 
 async fn by_lot(
     State(app): State<App>,
+    Extension(pages): Pages,
     headers: HeaderMap,
     Path((gtin, lot)): Path<(String, String)>,
     Query(q): Query<ResolveParams>,
 ) -> Result<Response, ApiError> {
     let subject = subject(&gtin, "10", &lot)?;
-    resolve(&app, &headers, subject, q).await
+    resolve(&app, &pages, &headers, subject, q).await
 }
 
 /// The canonical identifiers of a request path; 404 when it names no valid GS1 key.
@@ -156,12 +166,48 @@ fn linkset_response(status: StatusCode, v: &serde_json::Value) -> Response {
     with_type((status, v.to_string()), "application/linkset+json")
 }
 
+/// Answers from the kept passports while the store has not changed (see [`cache`]).
 async fn resolve(
     app: &App,
+    pages: &PageCache,
     headers: &HeaderMap,
     subject: data::Subject,
     q: ResolveParams,
 ) -> Result<Response, ApiError> {
+    // Read before anything the answer is built from, so a change made meanwhile shows as a
+    // newer revision on the next request.
+    let revision = app
+        .store
+        .revision()
+        .await
+        .map_err(|e| ApiError(AppError::from(e)))?;
+    let now = app.clock.now().timestamp_micros();
+    // Everything the answer varies by: the representation negotiated below is a function of
+    // `Accept` and the query, the page's language of `Accept-Language` and the cookie.
+    let key = format!(
+        "{}\n{}\n{:?}\n{:?}\n{:?}\n{}",
+        subject.dl,
+        base(app, headers),
+        q.link_type,
+        q.format,
+        want(headers),
+        crate::web::Lang::of(headers).code()
+    );
+    let (kept, hit) = pages
+        .get_or_build(app.store.as_ref(), key, revision, now, || {
+            build(app, headers, subject, q)
+        })
+        .await?;
+    Ok(cache::respond(&kept, hit, headers))
+}
+
+/// The answer, and what an event must name to change it.
+async fn build(
+    app: &App,
+    headers: &HeaderMap,
+    subject: data::Subject,
+    q: ResolveParams,
+) -> Result<(Response, Vec<String>), ApiError> {
     let base = base(app, headers);
     let link_type = q.link_type.as_deref().map(|t| {
         t.strip_prefix("gs1:")
@@ -184,7 +230,8 @@ async fn resolve(
         .strip_prefix("https://id.gs1.org")
         .unwrap_or("/app")
         .to_owned();
-    let p = data::gather(app, subject).await?;
+    let mut p = data::gather(app, subject).await?;
+    let depends_on = std::mem::take(&mut p.depends_on);
     let mut resp = match (link_type, wanted) {
         (_, Some(Want::Html)) => page::render(app, headers, &path, &base, &p).await?,
         (_, Some(Want::JsonLd)) => {
@@ -229,7 +276,7 @@ async fn resolve(
     let h = resp.headers_mut();
     h.insert(
         header::VARY,
-        HeaderValue::from_static("Accept, Accept-Language, Cookie"),
+        HeaderValue::from_static("Accept, Accept-Encoding, Accept-Language, Cookie"),
     );
     let link = format!(
         "<{}?linkType=all>; rel=\"linkset\"; type=\"application/linkset+json\"",
@@ -238,7 +285,7 @@ async fn resolve(
     if let Ok(v) = HeaderValue::from_str(&link) {
         h.insert(header::LINK, v);
     }
-    Ok(resp)
+    Ok((resp, depends_on))
 }
 
 #[cfg(test)]
