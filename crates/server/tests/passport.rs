@@ -32,16 +32,7 @@ async fn passport(db: Db) {
     let docs: Vec<String> = sim.by_ref().map(|c| c.to_json()).collect();
     let manifest = sim.manifest().clone();
     for d in &docs {
-        let r = s
-            .send(
-                Method::POST,
-                "/events",
-                Some(&mill),
-                &[("content-type", "application/ld+json")],
-                Some(d.as_bytes().to_vec()),
-            )
-            .await;
-        assert_eq!(r.status.as_u16(), 201, "{}", r.text());
+        s.post_events(&mill, d.as_bytes()).await;
     }
     // The garment of the most households (among the first few), so that both consenting and
     // other households are among its sources.

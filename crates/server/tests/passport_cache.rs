@@ -23,6 +23,20 @@ async fn page(s: &TestServer, path: &str, extra: &[(&str, &str)]) -> Resp {
     s.send(Method::GET, path, None, &headers, None).await
 }
 
+/// The log size the machine-readable passport's inclusion proof is against.
+async fn tree_size(s: &TestServer, path: &str) -> u64 {
+    let r = s
+        .send(
+            Method::GET,
+            path,
+            None,
+            &[("accept", "application/ld+json")],
+            None,
+        )
+        .await;
+    r.json()["dpp:integrity"]["dpp:treeSize"].as_u64().unwrap()
+}
+
 fn enc(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
@@ -40,16 +54,7 @@ async fn passport_follows_the_store(db: Db) {
     let docs: Vec<String> = sim.by_ref().map(|c| c.to_json()).collect();
     let manifest = sim.manifest().clone();
     for d in &docs {
-        let r = s
-            .send(
-                Method::POST,
-                "/events",
-                Some(&mill),
-                &[("content-type", "application/ld+json")],
-                Some(d.as_bytes().to_vec()),
-            )
-            .await;
-        assert_eq!(r.status.as_u16(), 201, "{}", r.text());
+        s.post_events(&mill, d.as_bytes()).await;
     }
     let dl = epcis::id::to_digital_link(&manifest.garments[0]).unwrap();
     let path = dl.strip_prefix("https://id.gs1.org").unwrap().to_owned();
@@ -101,16 +106,7 @@ async fn passport_follows_the_store(db: Db) {
     // Languages and representations are kept apart.
     let mn = page(&s, &path, &[("cookie", "lang=mn")]).await;
     assert!(mn.text().contains("<html lang=\"mn\">"));
-    let ld = s
-        .send(
-            Method::GET,
-            &path,
-            None,
-            &[("accept", "application/ld+json")],
-            None,
-        )
-        .await;
-    let tree_size = ld.json()["dpp:integrity"]["dpp:treeSize"].as_u64().unwrap();
+    let tree_size = tree_size(&s, &path).await;
 
     // A household registers its consent to be named: the next page names it.
     let source = full["sources"]
@@ -196,20 +192,13 @@ async fn passport_follows_the_store(db: Db) {
         })
     };
     let before = page(&s, &path, &[]).await;
-    let r = s
-        .send(
-            Method::POST,
-            "/events",
-            Some(&mill),
-            &[("content-type", "application/ld+json")],
-            Some(
-                capture("urn:epc:id:sgtin:9520101.001001.999999")
-                    .to_string()
-                    .into_bytes(),
-            ),
-        )
-        .await;
-    assert_eq!(r.status.as_u16(), 201, "{}", r.text());
+    s.post_events(
+        &mill,
+        capture("urn:epc:id:sgtin:9520101.001001.999999")
+            .to_string()
+            .into_bytes(),
+    )
+    .await;
     let after = page(&s, &path, &[]).await;
     assert_eq!(
         after.header("x-cache").as_deref(),
@@ -217,36 +206,9 @@ async fn passport_follows_the_store(db: Db) {
         "an unrelated event"
     );
     assert_eq!(after.body, before.body);
-    let doc = json!({
-        "@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"],
-        "type": "EPCISDocument", "schemaVersion": "2.0",
-        "creationDate": "2025-11-01T10:00:00+08:00",
-        "epcisBody": {"eventList": [{
-            "type": "ObjectEvent", "eventTime": "2025-11-01T10:00:00+08:00",
-            "eventTimeZoneOffset": "+08:00", "action": "OBSERVE", "bizStep": "inspecting",
-            "epcList": [manifest.garments[0]]
-        }]}
-    });
-    let r = s
-        .send(
-            Method::POST,
-            "/events",
-            Some(&mill),
-            &[("content-type", "application/ld+json")],
-            Some(doc.to_string().into_bytes()),
-        )
+    s.post_events(&mill, capture(&manifest.garments[0]).to_string())
         .await;
-    assert_eq!(r.status.as_u16(), 201, "{}", r.text());
-    let ld = s
-        .send(
-            Method::GET,
-            &path,
-            None,
-            &[("accept", "application/ld+json")],
-            None,
-        )
-        .await;
-    assert!(ld.json()["dpp:integrity"]["dpp:treeSize"].as_u64().unwrap() > tree_size);
+    assert!(self::tree_size(&s, &path).await > tree_size);
 }
 
 /// With the cache turned off every answer is built afresh, and is the same page.
@@ -262,16 +224,7 @@ async fn passport_without_a_cache(db: Db) {
     let mut sim = sim::Simulation::new(sim::Season::new(4, 5)).unwrap();
     let docs: Vec<String> = sim.by_ref().map(|c| c.to_json()).collect();
     for d in &docs {
-        let r = s
-            .send(
-                Method::POST,
-                "/events",
-                Some(&mill),
-                &[("content-type", "application/ld+json")],
-                Some(d.as_bytes().to_vec()),
-            )
-            .await;
-        assert_eq!(r.status.as_u16(), 201, "{}", r.text());
+        s.post_events(&mill, d.as_bytes()).await;
     }
     let dl = epcis::id::to_digital_link(&sim.manifest().garments[0]).unwrap();
     let path = dl.strip_prefix("https://id.gs1.org").unwrap().to_owned();

@@ -317,6 +317,21 @@ impl TestServer {
         r.json()
     }
 
+    /// `POST /events` with a JSON-LD document that must be stored (201).
+    pub async fn post_events(&self, token: &str, doc: impl Into<Vec<u8>>) -> Resp {
+        let r = self
+            .send(
+                Method::POST,
+                "/events",
+                Some(token),
+                &[("content-type", "application/ld+json")],
+                Some(doc.into()),
+            )
+            .await;
+        assert_eq!(r.status.as_u16(), 201, "POST /events: {}", r.text());
+        r
+    }
+
     /// `POST /capture` with a document, content type by sniffing.
     pub async fn post_capture(&self, token: &str, doc: &[u8], headers: &[(&str, &str)]) -> Resp {
         let ct = if epcis::Format::sniff(doc) == epcis::Format::Xml {
