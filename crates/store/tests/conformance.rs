@@ -173,6 +173,66 @@ async fn sqlite_file_reopens() {
     again.close().await;
 }
 
+/// The page size of the SQLite file at `path`.
+async fn page_size(path: &std::path::Path) -> i64 {
+    use sqlx::{ConnectOptions, Connection};
+    let mut c = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .read_only(true)
+        .connect()
+        .await
+        .unwrap();
+    let n: i64 = sqlx::query_scalar("PRAGMA page_size")
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+    c.close().await.unwrap();
+    n
+}
+
+/// A new SQLite store has 16 KiB pages (capture's random index inserts split less); a store
+/// made with other pages keeps them, and everything in it, when opened.
+#[tokio::test]
+async fn sqlite_page_size_new_and_kept() {
+    use sqlx::{ConnectOptions, Connection};
+    if !sqlite_wanted() {
+        return;
+    }
+    let dir = TempDir::new();
+    let new = dir.0.join("new");
+    let store = SqliteStore::open(&nooluur_store::default_sqlite_url(&new))
+        .await
+        .unwrap();
+    scenarios::seed_for_reopen(&store).await;
+    store.close().await;
+    assert_eq!(page_size(&new.join("nooluur.db")).await, 16_384);
+
+    let old = dir.0.join("old");
+    std::fs::create_dir_all(&old).unwrap();
+    let file = old.join("nooluur.db");
+    let mut c = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&file)
+        .create_if_missing(true)
+        .page_size(4096)
+        .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+        .connect()
+        .await
+        .unwrap();
+    sqlx::query("CREATE TABLE earlier (a)")
+        .execute(&mut c)
+        .await
+        .unwrap();
+    c.close().await.unwrap();
+    let url = nooluur_store::default_sqlite_url(&old);
+    let store = SqliteStore::open(&url).await.unwrap();
+    scenarios::seed_for_reopen(&store).await;
+    store.close().await;
+    let again = SqliteStore::open(&url).await.unwrap();
+    scenarios::check_after_reopen(&again).await;
+    again.close().await;
+    assert_eq!(page_size(&file).await, 4096);
+}
+
 #[tokio::test]
 async fn open_rejects_unknown_urls() {
     assert!(matches!(
