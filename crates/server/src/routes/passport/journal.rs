@@ -68,7 +68,9 @@ impl Journal {
             }
             seen = last;
         }
-        self.seen = Some(seen.max(upto));
+        // Only what was read: if the store answered fewer events than its revision promised,
+        // `touches` keeps saying "may have" until they are read.
+        self.seen = Some(seen);
         while self.named.len() > REMEMBER {
             if let Some((seq, _)) = self.named.pop_front() {
                 self.floor = seq;
