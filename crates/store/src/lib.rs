@@ -337,17 +337,26 @@ pub struct OpenOptions {
     /// and once those outgrow the cache each insert reads its page back. PostgreSQL ignores it
     /// (its server's `shared_buffers` decides).
     pub sqlite_cache_mib: u32,
+    /// How much of the SQLite file (MiB) connections map into memory instead of reading it
+    /// page by page. Mapped pages count in the process's resident memory: a server that maps
+    /// a big store grows past its budget as reads touch it (1.6 GB RSS on the national season),
+    /// so it reads instead and leaves caching to the OS; a bulk load or a whole-store check
+    /// maps up to SQLite's ceiling.
+    pub sqlite_mmap_mib: u32,
 }
 
 impl OpenOptions {
     /// The SQLite writer's default page cache: the server's share of its memory budget.
     pub const DEFAULT_SQLITE_CACHE_MIB: u32 = 32;
+    /// SQLite's compile-time ceiling for `mmap_size` (2 GiB less 64 KiB), in MiB.
+    pub const MAX_SQLITE_MMAP_MIB: u32 = 2047;
 }
 
 impl Default for OpenOptions {
     fn default() -> Self {
         OpenOptions {
             sqlite_cache_mib: Self::DEFAULT_SQLITE_CACHE_MIB,
+            sqlite_mmap_mib: 0,
         }
     }
 }

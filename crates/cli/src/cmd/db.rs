@@ -46,19 +46,24 @@ impl DbArgs {
     }
 
     pub async fn open(&self) -> Result<App> {
-        self.open_with_cache(nooluur_store::OpenOptions::DEFAULT_SQLITE_CACHE_MIB)
+        self.open_with_cache(nooluur_store::OpenOptions::DEFAULT_SQLITE_CACHE_MIB, 0)
             .await
     }
 
     /// Opens the store for a bulk load: a larger SQLite writer cache unless one is given.
     pub async fn open_bulk(&self) -> Result<App> {
-        self.open_with_cache(BULK_SQLITE_CACHE_MIB).await
+        self.open_with_cache(
+            BULK_SQLITE_CACHE_MIB,
+            nooluur_store::OpenOptions::MAX_SQLITE_MMAP_MIB,
+        )
+        .await
     }
 
-    async fn open_with_cache(&self, default_cache_mib: u32) -> Result<App> {
+    async fn open_with_cache(&self, default_cache_mib: u32, mmap_mib: u32) -> Result<App> {
         let url = self.url()?;
         let options = nooluur_store::OpenOptions {
             sqlite_cache_mib: self.sqlite_cache_mib.unwrap_or(default_cache_mib),
+            sqlite_mmap_mib: mmap_mib,
         };
         if let Some(path) = url.strip_prefix("sqlite://")
             && let Some(parent) = Path::new(path)

@@ -90,10 +90,18 @@ impl SqliteStore {
                 .page_size(16_384)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
-                // Reads of a large store page through the mapping instead of one pread per
-                // page (a garment's trace reads tens of thousands of events): SQLite's
-                // compile-time ceiling, 2 GiB. Address space only; the OS page cache holds it.
-                .pragma("mmap_size", "2147418112")
+                // Mapped reads skip a pread per page, but mapped pages count as the
+                // process's memory: `OpenOptions::sqlite_mmap_mib` says how much.
+                .pragma(
+                    "mmap_size",
+                    (u64::from(
+                        options
+                            .sqlite_mmap_mib
+                            .min(crate::OpenOptions::MAX_SQLITE_MMAP_MIB),
+                    ) * 1024
+                        * 1024)
+                        .to_string(),
+                )
                 // The checkpointer task below copies the WAL back from a reader connection,
                 // on the other core; the writer only checkpoints itself past ~400 MB of WAL,
                 // as a safety net if that task falls behind.
