@@ -27,6 +27,18 @@ impl Output {
     }
 }
 
+/// One element of an `Accept`-style list (`Accept`, `Accept-Language`, `Accept-Encoding`):
+/// its value, trimmed, and its q-value (1 when absent or unreadable).
+pub fn weighted(item: &str) -> (&str, f32) {
+    let mut parts = item.split(';');
+    let value = parts.next().unwrap_or("").trim();
+    let q = parts
+        .filter_map(|p| p.trim().strip_prefix("q="))
+        .find_map(|q| q.trim().parse::<f32>().ok())
+        .unwrap_or(1.0);
+    (value, q)
+}
+
 /// The first acceptable type of `Accept` (q-values with 0 excluded); JSON-LD when absent.
 pub fn output(headers: &HeaderMap) -> Result<Output, ApiError> {
     let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
@@ -34,12 +46,7 @@ pub fn output(headers: &HeaderMap) -> Result<Output, ApiError> {
     };
     let mut ranges: Vec<(f32, usize, &str)> = Vec::new();
     for (i, part) in accept.split(',').enumerate() {
-        let mut it = part.split(';');
-        let media = it.next().unwrap_or("").trim();
-        let q = it
-            .filter_map(|p| p.trim().strip_prefix("q="))
-            .find_map(|q| q.trim().parse::<f32>().ok())
-            .unwrap_or(1.0);
+        let (media, q) = weighted(part);
         if q > 0.0 && !media.is_empty() {
             ranges.push((q, i, media));
         }

@@ -224,15 +224,8 @@ fn takes_gzip(headers: &HeaderMap) -> bool {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .any(|item| {
-            let mut parts = item.split(';');
-            let coding = parts.next().unwrap_or("").trim();
-            let q = parts
-                .filter_map(|p| p.trim().strip_prefix("q="))
-                .find_map(|v| v.trim().parse::<f32>().ok())
-                .unwrap_or(1.0);
-            q > 0.0 && (coding.eq_ignore_ascii_case("gzip") || coding == "*")
-        })
+        .map(crate::negotiate::weighted)
+        .any(|(coding, q)| q > 0.0 && (coding.eq_ignore_ascii_case("gzip") || coding == "*"))
 }
 
 /// Whether `If-None-Match` names `etag` (or `*`), compared weakly as RFC 9110 asks for GET.

@@ -129,12 +129,8 @@ fn want(headers: &HeaderMap) -> Option<Want> {
     };
     let mut best: Option<(f32, u8, Want)> = None;
     for item in accept.split(',') {
-        let mut parts = item.split(';');
-        let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-        let q = parts
-            .filter_map(|p| p.trim().strip_prefix("q="))
-            .find_map(|v| v.trim().parse::<f32>().ok())
-            .unwrap_or(1.0);
+        let (media, q) = crate::negotiate::weighted(item);
+        let media = media.to_ascii_lowercase();
         if q <= 0.0 {
             continue;
         }

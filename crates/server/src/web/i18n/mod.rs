@@ -124,12 +124,7 @@ impl Lang {
 fn from_accept_language(v: &str) -> Option<Lang> {
     let mut best: Option<(f32, Lang)> = None;
     for item in v.split(',') {
-        let mut parts = item.split(';');
-        let tag = parts.next().unwrap_or("").trim();
-        let q = parts
-            .filter_map(|p| p.trim().strip_prefix("q="))
-            .find_map(|q| q.trim().parse::<f32>().ok())
-            .unwrap_or(1.0);
+        let (tag, q) = crate::negotiate::weighted(item);
         let primary = tag.split('-').next().unwrap_or("");
         if let Some(l) = Lang::parse(primary)
             && q > 0.0
