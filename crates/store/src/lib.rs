@@ -19,6 +19,7 @@ pub use provenance::{MemoryLedger, MongoliaCensus, Relation, ledger_config, reje
 pub use records::{MemoryRecords, NewRecord, RecordFilter, RecordUpdate, StoredRecord};
 mod sql;
 mod sqlite;
+mod terms;
 pub mod testing;
 mod types;
 

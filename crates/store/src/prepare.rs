@@ -31,6 +31,9 @@ pub(crate) struct Prepared {
     pub body: String,
     pub namespaces: String,
     pub rows: Vec<IndexRow>,
+    /// The event's document in SQLite's term index ([`crate::terms`]), made here, off the
+    /// writer's thread.
+    pub terms: Option<String>,
     /// Leaf hash of the event in the transparency log ([`log_entry`]).
     pub leaf: tlog::Hash,
     /// The event read as a cashmere profile step (`None`: it does not claim the profile).
@@ -122,6 +125,7 @@ pub(crate) fn prepare(index: usize, e: NewEvent) -> Result<Prepared> {
         capture_id,
         body,
         namespaces,
+        terms: crate::terms::document(&ix.rows),
         rows: ix.rows,
         leaf,
         profile,

@@ -233,6 +233,73 @@ async fn sqlite_page_size_new_and_kept() {
     assert_eq!(page_size(&file).await, 4096);
 }
 
+/// A store made before the term index gets its terms from migration 0009's SQL, and queries
+/// spell their terms in Rust (`terms.rs`): the two must agree, past the 128-byte cut and in
+/// the middle of a multibyte character. Here the terms are dropped and rebuilt by the
+/// migration's own statement, then found by queries.
+#[tokio::test]
+async fn sqlite_terms_rebuilt_by_the_migration_are_found() {
+    use fixtures::{all_pages, ids, new_event, query, simple};
+    use nooluur_store::{CaptureMode, Viewer};
+    use serde_json::json;
+    use sqlx::{ConnectOptions, Connection};
+    if !sqlite_wanted() {
+        return;
+    }
+    let dir = TempDir::new();
+    let store = SqliteStore::open(&nooluur_store::default_sqlite_url(&dir.0))
+        .await
+        .unwrap();
+    // 127 ASCII bytes, then two-byte letters: the cut at 128 falls inside one.
+    let long = format!("{}{}", "x".repeat(127), "ноолуур".repeat(20));
+    let mut twin = long.clone();
+    twin.push('!');
+    let garment = format!("https://nooluur.example/id/garment/{}", "g".repeat(150));
+    let mut e = simple("urn:uuid:long", "2024-05-01T00:00:00+08:00");
+    e["ilmd"] = json!({ "ex:label": long });
+    e["epcList"] = json!([garment, "urn:epc:id:sgtin:0614141.107346.77"]);
+    store
+        .insert_events(vec![new_event(e, 1)], CaptureMode::Atomic)
+        .await
+        .unwrap();
+    let checks = || async {
+        let found = |k: &str, v: &str| {
+            let q = query(&[(k, v)]);
+            let store = &store;
+            async move { ids(&all_pages(store, &q, &Viewer::operator(), 10).await) }
+        };
+        assert_eq!(found("EQ_ILMD_ex:label", &long).await, ["urn:uuid:long"]);
+        assert!(found("EQ_ILMD_ex:label", &twin).await.is_empty());
+        assert_eq!(found("MATCH_epc", &garment).await, ["urn:uuid:long"]);
+        let pattern = "urn:epc:idpat:sgtin:0614141.107346.*";
+        assert_eq!(found("MATCH_epc", pattern).await, ["urn:uuid:long"]);
+    };
+    checks().await;
+
+    let migration = include_str!("../migrations/sqlite/0009_event_terms.sql");
+    let start = migration.find("INSERT INTO event_terms").unwrap();
+    let backfill = &migration[start..start + migration[start..].find(';').unwrap()];
+    let mut c = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(dir.0.join("nooluur.db"))
+        .connect()
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO event_terms (event_terms) VALUES ('delete-all')")
+        .execute(&mut c)
+        .await
+        .unwrap();
+    let q = query(&[("EQ_ILMD_ex:label", &long)]);
+    assert!(
+        all_pages(&store, &q, &Viewer::operator(), 10)
+            .await
+            .is_empty()
+    );
+    sqlx::query(backfill).execute(&mut c).await.unwrap();
+    c.close().await.unwrap();
+    checks().await;
+    store.close().await;
+}
+
 #[tokio::test]
 async fn open_rejects_unknown_urls() {
     assert!(matches!(

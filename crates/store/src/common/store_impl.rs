@@ -101,7 +101,7 @@ macro_rules! store_impl {
                 event_id: &str,
                 viewer: &$crate::Viewer,
             ) -> $crate::Result<Vec<$crate::StoredEvent>> {
-                let sql = $crate::sql::events::by_id(event_id, viewer);
+                let sql = $crate::sql::events::by_id(event_id, viewer, $backend);
                 let q = $crate::sql::bind_all!(sqlx::query(&sql.text), &sql.args);
                 let rows = q.fetch_all(self.read()).await?;
                 rows.iter().map(Self::event_row).collect()
@@ -117,7 +117,7 @@ macro_rules! store_impl {
                 const CHUNK: usize = 500;
                 let mut out = Vec::with_capacity(event_ids.len());
                 for chunk in event_ids.chunks(CHUNK) {
-                    let sql = $crate::sql::events::by_ids(chunk, viewer);
+                    let sql = $crate::sql::events::by_ids(chunk, viewer, $backend);
                     let q = $crate::sql::bind_all!(sqlx::query(&sql.text), &sql.args);
                     let rows = q.fetch_all(self.read()).await?;
                     for r in &rows {
@@ -153,7 +153,7 @@ macro_rules! store_impl {
                 }
                 if let (None, Some(max)) = (&cur, query.max_event_count) {
                     let cap = i64::try_from(max.saturating_add(1)).unwrap_or(i64::MAX);
-                    let sql = ev::count_capped(query, viewer, cap);
+                    let sql = ev::count_capped(query, viewer, cap, $backend);
                     let q = $crate::sql::bind_all!(sqlx::query(&sql.text), &sql.args);
                     let n: i64 = q.fetch_one(self.read()).await?.try_get(0)?;
                     if u64::try_from(n).unwrap_or(0) > max {
@@ -161,7 +161,7 @@ macro_rules! store_impl {
                     }
                 }
                 let fetch = i64::try_from(limit + 1).unwrap_or(i64::MAX);
-                let sql = ev::page(query, viewer, cur.as_ref(), fetch);
+                let sql = ev::page(query, viewer, cur.as_ref(), fetch, $backend);
                 let q = $crate::sql::bind_all!(sqlx::query(&sql.text), &sql.args);
                 let rows = q.fetch_all(self.read()).await?;
                 let more = rows.len() as u64 > limit;
@@ -216,6 +216,7 @@ macro_rules! store_impl {
                     viewer,
                     after.as_ref().map(|c| c.k.as_str()),
                     limit + 1,
+                    $backend,
                 );
                 let q = $crate::sql::bind_all!(sqlx::query(&sql.text), &sql.args);
                 let rows = q.fetch_all(self.read()).await?;

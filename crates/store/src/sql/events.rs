@@ -8,7 +8,7 @@ use epcis::query::{
 
 use super::{Arg, Sql};
 use crate::cursor::EventCursor;
-use crate::{Resource, Viewer};
+use crate::{Backend, Resource, Viewer};
 
 /// How a listing is ordered.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,6 +76,7 @@ pub(crate) fn page(
     viewer: &Viewer,
     cursor: Option<&EventCursor>,
     limit: i64,
+    b: Backend,
 ) -> Sql {
     let order = Order::of(q);
     let mut s = Sql::new();
@@ -90,7 +91,7 @@ pub(crate) fn page(
         s.push(" FROM events e");
     }
     s.push(" WHERE 1 = 1");
-    conditions(&mut s, q, viewer);
+    conditions(&mut s, q, viewer, b);
     if let Some(c) = cursor {
         keyset(&mut s, &order, c);
     }
@@ -118,28 +119,28 @@ pub(crate) fn page(
 
 /// `SELECT COUNT(*)` of at most `cap` matching events (enough to tell whether a query is over
 /// its `maxEventCount`).
-pub(crate) fn count_capped(q: &EventQuery, viewer: &Viewer, cap: i64) -> Sql {
+pub(crate) fn count_capped(q: &EventQuery, viewer: &Viewer, cap: i64, b: Backend) -> Sql {
     let mut s = Sql::new();
     s.push("SELECT COUNT(*) FROM (SELECT e.seq FROM events e WHERE 1 = 1");
-    conditions(&mut s, q, viewer);
+    conditions(&mut s, q, viewer, b);
     s.push(" LIMIT ").arg(Arg::I64(cap)).push(") c");
     s
 }
 
 /// The events with an eventID that the viewer may see (an event and its error declaration),
 /// in capture order.
-pub(crate) fn by_id(event_id: &str, viewer: &Viewer) -> Sql {
+pub(crate) fn by_id(event_id: &str, viewer: &Viewer, b: Backend) -> Sql {
     let mut s = Sql::new();
     s.push("SELECT ").push(EVENT_COLUMNS);
     s.push(" FROM events e WHERE e.event_id = ")
         .text_arg(event_id);
-    visibility(&mut s, viewer, true);
+    visibility(&mut s, viewer, true, b);
     s.push(" ORDER BY e.seq");
     s
 }
 
 /// [`by_id`] for several eventIDs (callers keep the list to a few hundred).
-pub(crate) fn by_ids(event_ids: &[String], viewer: &Viewer) -> Sql {
+pub(crate) fn by_ids(event_ids: &[String], viewer: &Viewer, b: Backend) -> Sql {
     let mut s = Sql::new();
     s.push("SELECT ").push(EVENT_COLUMNS);
     s.push(" FROM events e WHERE e.event_id IN (");
@@ -150,13 +151,19 @@ pub(crate) fn by_ids(event_ids: &[String], viewer: &Viewer) -> Sql {
         s.text_arg(id);
     }
     s.push(")");
-    visibility(&mut s, viewer, true);
+    visibility(&mut s, viewer, true, b);
     s.push(" ORDER BY e.seq");
     s
 }
 
 /// Distinct values of a top-level resource that the viewer sees, after `after`.
-pub(crate) fn distinct(r: Resource, viewer: &Viewer, after: Option<&str>, limit: i64) -> Sql {
+pub(crate) fn distinct(
+    r: Resource,
+    viewer: &Viewer,
+    after: Option<&str>,
+    limit: i64,
+    b: Backend,
+) -> Sql {
     let mut s = Sql::new();
     let col = match r {
         Resource::EventTypes => "e.event_type",
@@ -176,16 +183,25 @@ pub(crate) fn distinct(r: Resource, viewer: &Viewer, after: Option<&str>, limit:
             Kind::Output,
         ];
         if viewer.sees_all {
-            s.push("event_index x WHERE x.k IN ");
+            s.push("event_index x WHERE x.k ");
         } else {
-            s.push("event_index x JOIN events e ON e.seq = x.seq WHERE x.k IN ");
+            s.push("event_index x JOIN events e ON e.seq = x.seq WHERE x.k ");
         }
-        s.list(kinds.iter().map(|k| Arg::I16(k.code())));
-        s.push(" AND x.name = ''");
+        if has_terms(b) {
+            // The terms of `event_index_epc`'s WHERE, so that the planner walks it in order.
+            s.push(&format!(
+                "BETWEEN {} AND {} AND x.name = ''",
+                Kind::Epc.code(),
+                Kind::Output.code()
+            ));
+        } else {
+            s.push("IN ").list(kinds.iter().map(|k| Arg::I16(k.code())));
+            s.push(" AND x.name = ''");
+        }
     } else {
         s.push(&format!("events e WHERE {col} IS NOT NULL"));
     }
-    visibility(&mut s, viewer, true);
+    visibility(&mut s, viewer, true, b);
     if let Some(a) = after {
         s.push(&format!(" AND {col} > ")).text_arg(a);
     }
@@ -201,12 +217,18 @@ fn sql_dir(d: Direction) -> &'static str {
     }
 }
 
-fn conditions(s: &mut Sql, q: &EventQuery, viewer: &Viewer) {
+/// The store finds text facts through the term index ([`crate::terms`]), not a B-tree on
+/// `event_index.text`.
+fn has_terms(b: Backend) -> bool {
+    b == Backend::Sqlite
+}
+
+fn conditions(s: &mut Sql, q: &EventQuery, viewer: &Viewer, b: Backend) {
     for c in &q.conditions {
         s.push(" AND ");
-        condition(s, c);
+        condition(s, c, b);
     }
-    visibility(s, viewer, !q.conditions.is_empty());
+    visibility(s, viewer, !q.conditions.is_empty(), b);
 }
 
 /// An event is visible to the organisation that captured it, to organisations named as any
@@ -217,7 +239,7 @@ fn conditions(s: &mut Sql, q: &EventQuery, viewer: &Viewer) {
 /// visibility per row, instead of walking every event of an organisation that captured most
 /// of the store in sequence order (35 ms for 50 events of one bizLocation in 100,000, 0.3 ms
 /// this way).
-fn visibility(s: &mut Sql, viewer: &Viewer, other_conditions: bool) {
+fn visibility(s: &mut Sql, viewer: &Viewer, other_conditions: bool, b: Backend) {
     if viewer.sees_all {
         return;
     }
@@ -228,8 +250,18 @@ fn visibility(s: &mut Sql, viewer: &Viewer, other_conditions: bool) {
     };
     s.push(column).arg(Arg::I64(viewer.org.0));
     if !viewer.parties.is_empty() {
-        s.push(" OR e.seq IN (SELECT x.seq FROM event_index x WHERE x.k IN ")
-            .list([Kind::Source, Kind::Destination].map(|k| Arg::I16(k.code())))
+        let kinds = [Kind::Source, Kind::Destination];
+        s.push(" OR e.seq IN (SELECT x.seq FROM event_index x WHERE ");
+        if has_terms(b) {
+            let parties: Vec<&str> = viewer.parties.iter().map(String::as_str).collect();
+            let codes = kinds.map(Kind::code);
+            if let Some(m) = crate::terms::match_expression(&codes, &parties, &[]) {
+                by_terms(s, m);
+            }
+            s.push("+");
+        }
+        s.push("x.k IN ")
+            .list(kinds.map(|k| Arg::I16(k.code())))
             .push(" AND x.text IN ")
             .list(viewer.parties.iter().map(|p| Arg::Text(p.clone())))
             .push(")");
@@ -237,7 +269,7 @@ fn visibility(s: &mut Sql, viewer: &Viewer, other_conditions: bool) {
     s.push(")");
 }
 
-fn condition(s: &mut Sql, c: &Condition) {
+fn condition(s: &mut Sql, c: &Condition, b: Backend) {
     match c {
         Condition::In(col, values) => {
             if values.is_empty() {
@@ -254,12 +286,40 @@ fn condition(s: &mut Sql, c: &Condition) {
                 .push(" ")
                 .arg(Arg::I64(*v));
         }
-        Condition::Row(t) => row_test(s, t),
+        Condition::Row(t) => row_test(s, t, b),
     }
 }
 
-fn row_test(s: &mut Sql, t: &RowTest) {
-    s.push("e.seq IN (SELECT x.seq FROM event_index x WHERE x.k");
+fn row_test(s: &mut Sql, t: &RowTest, b: Backend) {
+    s.push("e.seq IN (");
+    match &t.pred {
+        RowPred::Text(ms) if has_terms(b) => text_rows(s, t, ms),
+        RowPred::Field(values) if has_terms(b) => field_rows(s, t, values),
+        p => {
+            rows_of(s, t, None);
+            pred(s, p);
+        }
+    }
+    s.push(")");
+}
+
+/// `x.seq IN (events whose term document matches m) AND `: the candidates, read before the
+/// event's rows (`+x.k` below keeps the planner from seeking by kind instead).
+fn by_terms(s: &mut Sql, m: String) {
+    s.push("x.seq IN (SELECT rowid FROM event_terms WHERE event_terms MATCH ")
+        .arg(Arg::Text(m))
+        .push(") AND ");
+}
+
+/// `SELECT x.seq FROM event_index x WHERE` the row is of the test's kinds and name: among the
+/// events the term query `m` finds when given.
+fn rows_of(s: &mut Sql, t: &RowTest, m: Option<String>) {
+    s.push("SELECT x.seq FROM event_index x WHERE ");
+    if let Some(m) = m {
+        by_terms(s, m);
+        s.push("+");
+    }
+    s.push("x.k");
     if let [k] = t.kinds.as_slice() {
         s.push(" = ").arg(Arg::I16(k.code()));
     } else {
@@ -269,8 +329,64 @@ fn row_test(s: &mut Sql, t: &RowTest) {
     if let Some(n) = &t.name {
         name_test(s, n);
     }
-    pred(s, &t.pred);
-    s.push(")");
+}
+
+fn codes(t: &RowTest) -> Vec<i16> {
+    t.kinds.iter().map(|k| k.code()).collect()
+}
+
+const NO_ROWS: &str = "SELECT x.seq FROM event_index x WHERE 1 = 0";
+
+/// Text equality and prefix tests through the term index, then on the rows themselves.
+fn text_rows(s: &mut Sql, t: &RowTest, ms: &[TextMatch]) {
+    let mut equal = Vec::new();
+    let mut prefixes = Vec::new();
+    for m in ms {
+        match m {
+            TextMatch::Eq(v) => equal.push(v.as_str()),
+            TextMatch::Prefix(p) => prefixes.push(p.as_str()),
+        }
+    }
+    match crate::terms::match_expression(&codes(t), &equal, &prefixes) {
+        Some(m) => {
+            rows_of(s, t, Some(m));
+            s.push(" AND ");
+            text_matches(s, ms);
+        }
+        None => {
+            s.push(NO_ROWS);
+        }
+    }
+}
+
+/// Field equality: the text values through the term index, the numbers and times through
+/// their own indexes, one `SELECT` each.
+fn field_rows(s: &mut Sql, t: &RowTest, values: &[FieldValue]) {
+    let texts: Vec<&str> = values.iter().filter_map(|v| v.text.as_deref()).collect();
+    let nums: Vec<Arg> = values.iter().filter_map(|v| v.num.map(Arg::F64)).collect();
+    let times: Vec<Arg> = values.iter().filter_map(|v| v.time.map(Arg::I64)).collect();
+    let mut parts = 0;
+    if let Some(m) = crate::terms::match_expression(&codes(t), &texts, &[]) {
+        rows_of(s, t, Some(m));
+        s.push(" AND x.text IN ")
+            .list(texts.iter().map(|v| Arg::Text((*v).to_owned())));
+        parts += 1;
+    }
+    for (col, list) in [("x.num", nums), ("x.time", times)] {
+        if list.is_empty() {
+            continue;
+        }
+        if parts > 0 {
+            s.push(" UNION ALL ");
+        }
+        rows_of(s, t, None);
+        s.push(&format!(" AND {col} IS NOT NULL AND {col} IN "))
+            .list(list);
+        parts += 1;
+    }
+    if parts == 0 {
+        s.push(NO_ROWS);
+    }
 }
 
 fn name_test(s: &mut Sql, n: &NameTest) {

@@ -16,7 +16,10 @@
 //!
 //! Everything multi-valued lives in `event_index (seq, i, k, name, text, num, time)`, one row
 //! per fact ([`epcis::query::IndexRow`]); `k` is the [`epcis::query::Kind`] code:
-//! - `event_index_text (k, text, name)` serves every equality and prefix test on a text:
+//! - on PostgreSQL, `event_index_text (k, name, text)` serves every equality and prefix test
+//!   on a text; on SQLite the term index `event_terms` ([`crate::terms`]) finds the events
+//!   that hold the text (`x.seq IN (SELECT rowid FROM event_terms WHERE event_terms MATCH …)`,
+//!   prefixes as FTS5 prefix queries) and the primary key then tests their rows. Either way:
 //!   `MATCH_epc/parentID/inputEPC/outputEPC/anyEPC` and the `…EPCClass` forms (exact ids and
 //!   pattern prefixes as ranges), `EQ_persistentDisposition_set/unset`, `EQ_bizTransaction_{type}`,
 //!   `EQ_source_{type}`, `EQ_destination_{type}`, visibility by party (sources and
@@ -28,7 +31,8 @@
 //!   `EQ_uom`, the string form of `EQ_{field}` in every scope (`ILMD_`, `INNER_`,
 //!   `ERROR_DECLARATION_`, `SENSORELEMENT_`, `SENSORMETADATA_`, `SENSORREPORT_`, `readPoint_`,
 //!   `bizLocation_`), and `EXISTS_{field}` in every scope (an index-only scan of the scope's
-//!   kind, checking `name`: field existence tests are rare, value lookups are not);
+//!   kind, checking `name`; on SQLite `event_index_kind (k, name)`);
+//! - the `/epcs` resource — on SQLite `event_index_epc (text) WHERE k BETWEEN 1 AND 5`;
 //! - `event_index_num (k, name, num)` serves `EQ/GT/GE/LT/LE_quantity[_{uom}]`,
 //!   `…_value/minValue/maxValue/meanValue/sDev/percValue[_{uom}]`, `GE/LT_percRank`, and the
 //!   numeric side of `EQ/GT/GE/LT/LE_{field}`;

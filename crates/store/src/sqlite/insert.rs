@@ -22,6 +22,7 @@ const INDEX_NCOLS: usize = 7;
 const INDEX_CHUNK: usize = 4000;
 const LOOKUP_CHUNK: usize = 500;
 const LOG_CHUNK: usize = 8000;
+const TERMS_CHUNK: usize = 8000;
 
 pub(super) async fn insert(
     store: &SqliteStore,
@@ -212,6 +213,21 @@ async fn write_rows(
                 .bind(r.text.as_deref())
                 .bind(r.num)
                 .bind(r.time);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    let documents: Vec<(i64, &str)> = rows
+        .iter()
+        .filter_map(|(seq, p)| p.terms.as_deref().map(|t| (*seq, t)))
+        .collect();
+    for chunk in documents.chunks(TERMS_CHUNK) {
+        let sql = format!(
+            "INSERT INTO event_terms (rowid, t) VALUES {}",
+            placeholders(chunk.len(), 2)
+        );
+        let mut q = sqlx::query(&sql);
+        for (seq, t) in chunk {
+            q = q.bind(*seq).bind(*t);
         }
         q.execute(&mut **tx).await?;
     }
