@@ -233,15 +233,74 @@ async fn sqlite_page_size_new_and_kept() {
     assert_eq!(page_size(&file).await, 4096);
 }
 
+/// Texts that test the term spellings: past the 128-byte cut (which falls inside a two-byte
+/// letter), a twin that differs only after it, and a long private identifier.
+struct LongTexts {
+    label: String,
+    twin: String,
+    garment: String,
+}
+
+impl LongTexts {
+    fn new() -> LongTexts {
+        let label = format!("{}{}", "x".repeat(127), "ноолуур".repeat(20));
+        LongTexts {
+            twin: format!("{label}!"),
+            label,
+            garment: format!("https://nooluur.example/id/garment/{}", "g".repeat(150)),
+        }
+    }
+
+    async fn seed(&self, store: &dyn Store) {
+        use nooluur_store::CaptureMode;
+        let mut e = fixtures::simple("urn:uuid:long", "2024-05-01T00:00:00+08:00");
+        e["ilmd"] = serde_json::json!({ "ex:label": self.label });
+        e["epcList"] = serde_json::json!([self.garment, "urn:epc:id:sgtin:0614141.107346.77"]);
+        e["sourceList"] = serde_json::json!([{"type": "owning_party", "source": self.label}]);
+        store
+            .insert_events(vec![fixtures::new_event(e, 1)], CaptureMode::Atomic)
+            .await
+            .unwrap();
+    }
+
+    async fn found(store: &dyn Store, key: &str, value: &str) -> Vec<String> {
+        let q = fixtures::query(&[(key, value)]);
+        let viewer = nooluur_store::Viewer::operator();
+        fixtures::ids(&fixtures::all_pages(store, &q, &viewer, 10).await)
+    }
+
+    async fn check(&self, store: &dyn Store) {
+        let long = ["urn:uuid:long"];
+        assert_eq!(
+            Self::found(store, "EQ_ILMD_ex:label", &self.label).await,
+            long
+        );
+        assert!(
+            Self::found(store, "EQ_ILMD_ex:label", &self.twin)
+                .await
+                .is_empty()
+        );
+        assert_eq!(
+            Self::found(store, "EQ_source_owning_party", &self.label).await,
+            long
+        );
+        assert_eq!(Self::found(store, "MATCH_epc", &self.garment).await, long);
+        let pattern = "urn:epc:idpat:sgtin:0614141.107346.*";
+        assert_eq!(Self::found(store, "MATCH_epc", pattern).await, long);
+    }
+}
+
+/// Migration 0009's statement that fills `event_terms` from `event_index`.
+fn terms_backfill(migration: &str) -> &str {
+    let start = migration.find("INSERT INTO event_terms").unwrap();
+    &migration[start..start + migration[start..].find(';').unwrap()]
+}
+
 /// A store made before the term index gets its terms from migration 0009's SQL, and queries
-/// spell their terms in Rust (`terms.rs`): the two must agree, past the 128-byte cut and in
-/// the middle of a multibyte character. Here the terms are dropped and rebuilt by the
-/// migration's own statement, then found by queries.
+/// spell their terms in Rust (`terms.rs`): the two must agree. Here the terms are dropped and
+/// rebuilt by the migration's own statement, then found by queries.
 #[tokio::test]
 async fn sqlite_terms_rebuilt_by_the_migration_are_found() {
-    use fixtures::{all_pages, ids, new_event, query, simple};
-    use nooluur_store::{CaptureMode, Viewer};
-    use serde_json::json;
     use sqlx::{ConnectOptions, Connection};
     if !sqlite_wanted() {
         return;
@@ -250,35 +309,9 @@ async fn sqlite_terms_rebuilt_by_the_migration_are_found() {
     let store = SqliteStore::open(&nooluur_store::default_sqlite_url(&dir.0))
         .await
         .unwrap();
-    // 127 ASCII bytes, then two-byte letters: the cut at 128 falls inside one.
-    let long = format!("{}{}", "x".repeat(127), "ноолуур".repeat(20));
-    let mut twin = long.clone();
-    twin.push('!');
-    let garment = format!("https://nooluur.example/id/garment/{}", "g".repeat(150));
-    let mut e = simple("urn:uuid:long", "2024-05-01T00:00:00+08:00");
-    e["ilmd"] = json!({ "ex:label": long });
-    e["epcList"] = json!([garment, "urn:epc:id:sgtin:0614141.107346.77"]);
-    store
-        .insert_events(vec![new_event(e, 1)], CaptureMode::Atomic)
-        .await
-        .unwrap();
-    let checks = || async {
-        let found = |k: &str, v: &str| {
-            let q = query(&[(k, v)]);
-            let store = &store;
-            async move { ids(&all_pages(store, &q, &Viewer::operator(), 10).await) }
-        };
-        assert_eq!(found("EQ_ILMD_ex:label", &long).await, ["urn:uuid:long"]);
-        assert!(found("EQ_ILMD_ex:label", &twin).await.is_empty());
-        assert_eq!(found("MATCH_epc", &garment).await, ["urn:uuid:long"]);
-        let pattern = "urn:epc:idpat:sgtin:0614141.107346.*";
-        assert_eq!(found("MATCH_epc", pattern).await, ["urn:uuid:long"]);
-    };
-    checks().await;
-
-    let migration = include_str!("../migrations/sqlite/0009_event_terms.sql");
-    let start = migration.find("INSERT INTO event_terms").unwrap();
-    let backfill = &migration[start..start + migration[start..].find(';').unwrap()];
+    let texts = LongTexts::new();
+    texts.seed(&store).await;
+    texts.check(&store).await;
     let mut c = sqlx::sqlite::SqliteConnectOptions::new()
         .filename(dir.0.join("nooluur.db"))
         .connect()
@@ -288,15 +321,15 @@ async fn sqlite_terms_rebuilt_by_the_migration_are_found() {
         .execute(&mut c)
         .await
         .unwrap();
-    let q = query(&[("EQ_ILMD_ex:label", &long)]);
     assert!(
-        all_pages(&store, &q, &Viewer::operator(), 10)
+        LongTexts::found(&store, "EQ_ILMD_ex:label", &texts.label)
             .await
             .is_empty()
     );
+    let backfill = terms_backfill(include_str!("../migrations/sqlite/0009_event_terms.sql"));
     sqlx::query(backfill).execute(&mut c).await.unwrap();
     c.close().await.unwrap();
-    checks().await;
+    texts.check(&store).await;
     store.close().await;
 }
 

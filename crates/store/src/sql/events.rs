@@ -2,10 +2,10 @@
 //! Each condition mirrors `epcis::query`'s in-memory evaluation (`eval.rs` there).
 
 use epcis::query::{
-    Bound, Cmp, Column, Condition, Direction, EventQuery, FieldValue, Kind, NameTest, OrderKey,
-    RowPred, RowTest, TextMatch, TimeColumn,
+    Column, Condition, Direction, EventQuery, Kind, NameTest, OrderKey, TimeColumn,
 };
 
+use super::rows::{candidates, finder, name_test, row_test};
 use super::{Arg, Sql};
 use crate::cursor::EventCursor;
 use crate::{Backend, Resource, Viewer};
@@ -217,8 +217,8 @@ fn sql_dir(d: Direction) -> &'static str {
     }
 }
 
-/// The store finds text facts through the term index ([`crate::terms`]), not a B-tree on
-/// `event_index.text`.
+/// The store finds every text fact through its term index ([`crate::terms`]), with no B-tree
+/// on `event_index.text` but the EPC one.
 fn has_terms(b: Backend) -> bool {
     b == Backend::Sqlite
 }
@@ -250,19 +250,12 @@ fn visibility(s: &mut Sql, viewer: &Viewer, other_conditions: bool, b: Backend) 
     };
     s.push(column).arg(Arg::I64(viewer.org.0));
     if !viewer.parties.is_empty() {
-        let kinds = [Kind::Source, Kind::Destination];
+        let kinds = [Kind::Source, Kind::Destination].map(Kind::code);
+        let parties: Vec<&str> = viewer.parties.iter().map(String::as_str).collect();
         s.push(" OR e.seq IN (SELECT x.seq FROM event_index x WHERE ");
-        if has_terms(b) {
-            let parties: Vec<&str> = viewer.parties.iter().map(String::as_str).collect();
-            let codes = kinds.map(Kind::code);
-            if let Some(m) = crate::terms::match_expression(&codes, &parties, &[]) {
-                by_terms(s, m);
-            }
-            s.push("+");
-        }
-        s.push("x.k IN ")
-            .list(kinds.map(|k| Arg::I16(k.code())))
-            .push(" AND x.text IN ")
+        candidates(s, &finder(b, &kinds, &parties, &[]));
+        s.push("x.k IN ").list(kinds.map(Arg::I16));
+        s.push(" AND x.text IN ")
             .list(viewer.parties.iter().map(|p| Arg::Text(p.clone())))
             .push(")");
     }
@@ -288,223 +281,6 @@ fn condition(s: &mut Sql, c: &Condition, b: Backend) {
         }
         Condition::Row(t) => row_test(s, t, b),
     }
-}
-
-fn row_test(s: &mut Sql, t: &RowTest, b: Backend) {
-    s.push("e.seq IN (");
-    match &t.pred {
-        RowPred::Text(ms) if has_terms(b) => text_rows(s, t, ms),
-        RowPred::Field(values) if has_terms(b) => field_rows(s, t, values),
-        p => {
-            rows_of(s, t, None);
-            pred(s, p);
-        }
-    }
-    s.push(")");
-}
-
-/// `x.seq IN (events whose term document matches m) AND `: the candidates, read before the
-/// event's rows (`+x.k` below keeps the planner from seeking by kind instead).
-fn by_terms(s: &mut Sql, m: String) {
-    s.push("x.seq IN (SELECT rowid FROM event_terms WHERE event_terms MATCH ")
-        .arg(Arg::Text(m))
-        .push(") AND ");
-}
-
-/// `SELECT x.seq FROM event_index x WHERE` the row is of the test's kinds and name: among the
-/// events the term query `m` finds when given.
-fn rows_of(s: &mut Sql, t: &RowTest, m: Option<String>) {
-    s.push("SELECT x.seq FROM event_index x WHERE ");
-    if let Some(m) = m {
-        by_terms(s, m);
-        s.push("+");
-    }
-    s.push("x.k");
-    if let [k] = t.kinds.as_slice() {
-        s.push(" = ").arg(Arg::I16(k.code()));
-    } else {
-        s.push(" IN ")
-            .list(t.kinds.iter().map(|k| Arg::I16(k.code())));
-    }
-    if let Some(n) = &t.name {
-        name_test(s, n);
-    }
-}
-
-fn codes(t: &RowTest) -> Vec<i16> {
-    t.kinds.iter().map(|k| k.code()).collect()
-}
-
-const NO_ROWS: &str = "SELECT x.seq FROM event_index x WHERE 1 = 0";
-
-/// Text equality and prefix tests through the term index, then on the rows themselves.
-fn text_rows(s: &mut Sql, t: &RowTest, ms: &[TextMatch]) {
-    let mut equal = Vec::new();
-    let mut prefixes = Vec::new();
-    for m in ms {
-        match m {
-            TextMatch::Eq(v) => equal.push(v.as_str()),
-            TextMatch::Prefix(p) => prefixes.push(p.as_str()),
-        }
-    }
-    match crate::terms::match_expression(&codes(t), &equal, &prefixes) {
-        Some(m) => {
-            rows_of(s, t, Some(m));
-            s.push(" AND ");
-            text_matches(s, ms);
-        }
-        None => {
-            s.push(NO_ROWS);
-        }
-    }
-}
-
-/// Field equality: the text values through the term index, the numbers and times through
-/// their own indexes, one `SELECT` each.
-fn field_rows(s: &mut Sql, t: &RowTest, values: &[FieldValue]) {
-    let texts: Vec<&str> = values.iter().filter_map(|v| v.text.as_deref()).collect();
-    let nums: Vec<Arg> = values.iter().filter_map(|v| v.num.map(Arg::F64)).collect();
-    let times: Vec<Arg> = values.iter().filter_map(|v| v.time.map(Arg::I64)).collect();
-    let mut parts = 0;
-    if let Some(m) = crate::terms::match_expression(&codes(t), &texts, &[]) {
-        rows_of(s, t, Some(m));
-        s.push(" AND x.text IN ")
-            .list(texts.iter().map(|v| Arg::Text((*v).to_owned())));
-        parts += 1;
-    }
-    for (col, list) in [("x.num", nums), ("x.time", times)] {
-        if list.is_empty() {
-            continue;
-        }
-        if parts > 0 {
-            s.push(" UNION ALL ");
-        }
-        rows_of(s, t, None);
-        s.push(&format!(" AND {col} IS NOT NULL AND {col} IN "))
-            .list(list);
-        parts += 1;
-    }
-    if parts == 0 {
-        s.push(NO_ROWS);
-    }
-}
-
-fn name_test(s: &mut Sql, n: &NameTest) {
-    match n {
-        NameTest::Is(name) => {
-            s.push(" AND x.name = ").text_arg(name);
-        }
-        NameTest::Compact { prefix, local } => {
-            s.push(" AND (x.name = ")
-                .text_arg(&format!("{prefix}:{local}"))
-                .push(" OR x.name IN (SELECT p.ns || ")
-                .text_arg(local)
-                .push(" FROM ns_prefixes p WHERE p.prefix = ")
-                .text_arg(prefix)
-                .push("))");
-        }
-    }
-}
-
-fn cmp_value(s: &mut Sql, col: &str, cmp: Cmp, a: Arg) {
-    s.push(&format!(" AND {col} IS NOT NULL AND {col} {} ", cmp.sql()))
-        .arg(a);
-}
-
-fn uom(s: &mut Sql, uom: &Option<String>) {
-    if let Some(u) = uom {
-        s.push(" AND x.text = ").text_arg(u);
-    }
-}
-
-fn pred(s: &mut Sql, p: &RowPred) {
-    match p {
-        RowPred::Any => {}
-        RowPred::Text(ms) => {
-            s.push(" AND ");
-            text_matches(s, ms);
-        }
-        RowPred::Num { cmp, value, uom: u } => {
-            cmp_value(s, "x.num", *cmp, Arg::F64(*value));
-            uom(s, u);
-        }
-        RowPred::NumIn { values, uom: u } => {
-            s.push(" AND x.num IS NOT NULL AND x.num IN ")
-                .list(values.iter().map(|v| Arg::F64(*v)));
-            uom(s, u);
-        }
-        RowPred::Time { cmp, value } => cmp_value(s, "x.time", *cmp, Arg::I64(*value)),
-        RowPred::Field(values) => {
-            s.push(" AND ");
-            field_values(s, values);
-        }
-        RowPred::FieldCmp { cmp, bound } => match bound {
-            Bound::Num(v) => cmp_value(s, "x.num", *cmp, Arg::F64(*v)),
-            Bound::Time(v) => cmp_value(s, "x.time", *cmp, Arg::I64(*v)),
-        },
-    }
-}
-
-/// `(x.text IN (…) OR (x.text >= lo AND x.text < hi) OR …)`.
-fn text_matches(s: &mut Sql, ms: &[TextMatch]) {
-    let eqs: Vec<Arg> = ms
-        .iter()
-        .filter_map(|m| match m {
-            TextMatch::Eq(v) => Some(Arg::Text(v.clone())),
-            TextMatch::Prefix(_) => None,
-        })
-        .collect();
-    let mut parts = 0;
-    s.push("(");
-    if !eqs.is_empty() {
-        s.push("x.text IN ").list(eqs);
-        parts += 1;
-    }
-    for m in ms {
-        if let TextMatch::Prefix(p) = m {
-            if parts > 0 {
-                s.push(" OR ");
-            }
-            let (lo, hi) = TextMatch::prefix_range(p);
-            s.push("(x.text >= ").arg(Arg::Text(lo));
-            if let Some(hi) = hi {
-                s.push(" AND x.text < ").arg(Arg::Text(hi));
-            }
-            s.push(")");
-            parts += 1;
-        }
-    }
-    if parts == 0 {
-        s.push("1 = 0");
-    }
-    s.push(")");
-}
-
-fn field_values(s: &mut Sql, values: &[FieldValue]) {
-    let texts: Vec<Arg> = values
-        .iter()
-        .filter_map(|v| v.text.clone().map(Arg::Text))
-        .collect();
-    let nums: Vec<Arg> = values.iter().filter_map(|v| v.num.map(Arg::F64)).collect();
-    let times: Vec<Arg> = values.iter().filter_map(|v| v.time.map(Arg::I64)).collect();
-    let mut parts = 0;
-    s.push("(");
-    for (col, list) in [("x.text", texts), ("x.num", nums), ("x.time", times)] {
-        if list.is_empty() {
-            continue;
-        }
-        if parts > 0 {
-            s.push(" OR ");
-        }
-        s.push(&format!("({col} IS NOT NULL AND {col} IN "))
-            .list(list)
-            .push(")");
-        parts += 1;
-    }
-    if parts == 0 {
-        s.push("1 = 0");
-    }
-    s.push(")");
 }
 
 /// Rows strictly after the cursor in the listing's order.

@@ -1,0 +1,249 @@
+//! The tests on an event's rows in `event_index` (`Condition::Row`), and how the events that
+//! hold a text are found: through the term index ([`crate::terms`]) or the B-trees.
+
+use epcis::query::{Bound, Cmp, FieldValue, NameTest, RowPred, RowTest, TextMatch};
+
+use super::{Arg, Sql};
+use crate::Backend;
+
+pub(super) fn row_test(s: &mut Sql, t: &RowTest, b: Backend) {
+    s.push("e.seq IN (");
+    match &t.pred {
+        RowPred::Text(ms) => text_rows(s, t, ms, b),
+        RowPred::Field(values) => field_rows(s, t, values, b),
+        p => {
+            rows_of(s, t, &Finder::Rows);
+            pred(s, p);
+        }
+    }
+    s.push(")");
+}
+
+/// How the events holding given texts are found ([`crate::terms`]).
+pub(super) enum Finder {
+    /// No event can hold them.
+    Nothing,
+    /// SQLite: an FTS5 query over `event_terms`.
+    Fts(String),
+    /// The B-tree indexes of `event_index` (PostgreSQL's `event_index_text`).
+    Rows,
+}
+
+pub(super) fn finder(b: Backend, kinds: &[i16], equal: &[&str], prefixes: &[&str]) -> Finder {
+    match b {
+        Backend::Sqlite => match crate::terms::match_expression(kinds, equal, prefixes) {
+            Some(m) => Finder::Fts(m),
+            None => Finder::Nothing,
+        },
+        // Measured: a GIN index of the same tokens made PostgreSQL's capture slower, not
+        // faster (BENCHMARKS.md, sixth session), so PostgreSQL keeps its B-tree on the text.
+        Backend::Postgres => Finder::Rows,
+    }
+}
+
+/// `x.seq IN (the events the finder names) AND +`: the candidates, read before the event's
+/// rows (the `+` on the kind that follows keeps the planner from seeking by kind instead).
+pub(super) fn candidates(s: &mut Sql, f: &Finder) {
+    if let Finder::Fts(m) = f {
+        s.push("x.seq IN (SELECT rowid FROM event_terms WHERE event_terms MATCH ")
+            .arg(Arg::Text(m.clone()))
+            .push(") AND +");
+    }
+}
+
+/// `SELECT x.seq FROM event_index x WHERE` the row is of the test's kinds and name, among the
+/// finder's candidates.
+fn rows_of(s: &mut Sql, t: &RowTest, f: &Finder) {
+    s.push("SELECT x.seq FROM event_index x WHERE ");
+    candidates(s, f);
+    s.push("x.k");
+    if let [k] = t.kinds.as_slice() {
+        s.push(" = ").arg(Arg::I16(k.code()));
+    } else {
+        s.push(" IN ")
+            .list(t.kinds.iter().map(|k| Arg::I16(k.code())));
+    }
+    if let Some(n) = &t.name {
+        name_test(s, n);
+    }
+}
+
+fn codes(t: &RowTest) -> Vec<i16> {
+    t.kinds.iter().map(|k| k.code()).collect()
+}
+
+const NO_ROWS: &str = "SELECT x.seq FROM event_index x WHERE 1 = 0";
+
+/// Text equality and prefix tests: the candidates, then the rows themselves.
+fn text_rows(s: &mut Sql, t: &RowTest, ms: &[TextMatch], b: Backend) {
+    let mut equal = Vec::new();
+    let mut prefixes = Vec::new();
+    for m in ms {
+        match m {
+            TextMatch::Eq(v) => equal.push(v.as_str()),
+            TextMatch::Prefix(p) => prefixes.push(p.as_str()),
+        }
+    }
+    match finder(b, &codes(t), &equal, &prefixes) {
+        Finder::Nothing => {
+            s.push(NO_ROWS);
+        }
+        f => {
+            rows_of(s, t, &f);
+            s.push(" AND ");
+            text_matches(s, ms);
+        }
+    }
+}
+
+/// Field equality: the text values through their finder, the numbers and times through their
+/// own indexes, one `SELECT` each.
+fn field_rows(s: &mut Sql, t: &RowTest, values: &[FieldValue], b: Backend) {
+    let texts: Vec<&str> = values.iter().filter_map(|v| v.text.as_deref()).collect();
+    let nums: Vec<Arg> = values.iter().filter_map(|v| v.num.map(Arg::F64)).collect();
+    let times: Vec<Arg> = values.iter().filter_map(|v| v.time.map(Arg::I64)).collect();
+    let mut parts = 0;
+    match finder(b, &codes(t), &texts, &[]) {
+        _ if texts.is_empty() => {}
+        Finder::Nothing => {}
+        f => {
+            rows_of(s, t, &f);
+            s.push(" AND x.text IN ")
+                .list(texts.iter().map(|v| Arg::Text((*v).to_owned())));
+            parts += 1;
+        }
+    }
+    for (col, list) in [("x.num", nums), ("x.time", times)] {
+        if list.is_empty() {
+            continue;
+        }
+        if parts > 0 {
+            s.push(" UNION ALL ");
+        }
+        rows_of(s, t, &Finder::Rows);
+        s.push(&format!(" AND {col} IS NOT NULL AND {col} IN "))
+            .list(list);
+        parts += 1;
+    }
+    if parts == 0 {
+        s.push(NO_ROWS);
+    }
+}
+
+pub(super) fn name_test(s: &mut Sql, n: &NameTest) {
+    match n {
+        NameTest::Is(name) => {
+            s.push(" AND x.name = ").text_arg(name);
+        }
+        NameTest::Compact { prefix, local } => {
+            s.push(" AND (x.name = ")
+                .text_arg(&format!("{prefix}:{local}"))
+                .push(" OR x.name IN (SELECT p.ns || ")
+                .text_arg(local)
+                .push(" FROM ns_prefixes p WHERE p.prefix = ")
+                .text_arg(prefix)
+                .push("))");
+        }
+    }
+}
+
+fn cmp_value(s: &mut Sql, col: &str, cmp: Cmp, a: Arg) {
+    s.push(&format!(" AND {col} IS NOT NULL AND {col} {} ", cmp.sql()))
+        .arg(a);
+}
+
+fn uom(s: &mut Sql, uom: &Option<String>) {
+    if let Some(u) = uom {
+        s.push(" AND x.text = ").text_arg(u);
+    }
+}
+
+fn pred(s: &mut Sql, p: &RowPred) {
+    match p {
+        RowPred::Any => {}
+        RowPred::Text(ms) => {
+            s.push(" AND ");
+            text_matches(s, ms);
+        }
+        RowPred::Num { cmp, value, uom: u } => {
+            cmp_value(s, "x.num", *cmp, Arg::F64(*value));
+            uom(s, u);
+        }
+        RowPred::NumIn { values, uom: u } => {
+            s.push(" AND x.num IS NOT NULL AND x.num IN ")
+                .list(values.iter().map(|v| Arg::F64(*v)));
+            uom(s, u);
+        }
+        RowPred::Time { cmp, value } => cmp_value(s, "x.time", *cmp, Arg::I64(*value)),
+        RowPred::Field(values) => {
+            s.push(" AND ");
+            field_values(s, values);
+        }
+        RowPred::FieldCmp { cmp, bound } => match bound {
+            Bound::Num(v) => cmp_value(s, "x.num", *cmp, Arg::F64(*v)),
+            Bound::Time(v) => cmp_value(s, "x.time", *cmp, Arg::I64(*v)),
+        },
+    }
+}
+
+/// `(x.text IN (…) OR (x.text >= lo AND x.text < hi) OR …)`.
+fn text_matches(s: &mut Sql, ms: &[TextMatch]) {
+    let eqs: Vec<Arg> = ms
+        .iter()
+        .filter_map(|m| match m {
+            TextMatch::Eq(v) => Some(Arg::Text(v.clone())),
+            TextMatch::Prefix(_) => None,
+        })
+        .collect();
+    let mut parts = 0;
+    s.push("(");
+    if !eqs.is_empty() {
+        s.push("x.text IN ").list(eqs);
+        parts += 1;
+    }
+    for m in ms {
+        if let TextMatch::Prefix(p) = m {
+            if parts > 0 {
+                s.push(" OR ");
+            }
+            let (lo, hi) = TextMatch::prefix_range(p);
+            s.push("(x.text >= ").arg(Arg::Text(lo));
+            if let Some(hi) = hi {
+                s.push(" AND x.text < ").arg(Arg::Text(hi));
+            }
+            s.push(")");
+            parts += 1;
+        }
+    }
+    if parts == 0 {
+        s.push("1 = 0");
+    }
+    s.push(")");
+}
+
+fn field_values(s: &mut Sql, values: &[FieldValue]) {
+    let texts: Vec<Arg> = values
+        .iter()
+        .filter_map(|v| v.text.clone().map(Arg::Text))
+        .collect();
+    let nums: Vec<Arg> = values.iter().filter_map(|v| v.num.map(Arg::F64)).collect();
+    let times: Vec<Arg> = values.iter().filter_map(|v| v.time.map(Arg::I64)).collect();
+    let mut parts = 0;
+    s.push("(");
+    for (col, list) in [("x.text", texts), ("x.num", nums), ("x.time", times)] {
+        if list.is_empty() {
+            continue;
+        }
+        if parts > 0 {
+            s.push(" OR ");
+        }
+        s.push(&format!("({col} IS NOT NULL AND {col} IN "))
+            .list(list)
+            .push(")");
+        parts += 1;
+    }
+    if parts == 0 {
+        s.push("1 = 0");
+    }
+    s.push(")");
+}
