@@ -103,15 +103,16 @@ fn field_rows(s: &mut Sql, t: &RowTest, values: &[FieldValue], b: Backend) {
     let nums: Vec<Arg> = values.iter().filter_map(|v| v.num.map(Arg::F64)).collect();
     let times: Vec<Arg> = values.iter().filter_map(|v| v.time.map(Arg::I64)).collect();
     let mut parts = 0;
-    match finder(b, &codes(t), &texts, &[]) {
-        _ if texts.is_empty() => {}
-        Finder::Nothing => {}
-        f => {
-            rows_of(s, t, &f);
-            s.push(" AND x.text IN ")
-                .list(texts.iter().map(|v| Arg::Text((*v).to_owned())));
-            parts += 1;
-        }
+    let texts_finder = if texts.is_empty() {
+        Finder::Nothing
+    } else {
+        finder(b, &codes(t), &texts, &[])
+    };
+    if !matches!(texts_finder, Finder::Nothing) {
+        rows_of(s, t, &texts_finder);
+        s.push(" AND x.text IN ")
+            .list(texts.iter().map(|v| Arg::Text((*v).to_owned())));
+        parts += 1;
     }
     for (col, list) in [("x.num", nums), ("x.time", times)] {
         if list.is_empty() {
