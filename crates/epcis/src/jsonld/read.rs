@@ -107,12 +107,11 @@ pub fn parse_document(bytes: &[u8]) -> Result<Document, DecodeError> {
 /// members are read as one-element lists (and written back as arrays).
 pub fn parse_value(mut value: Value) -> Result<Document, DecodeError> {
     for_each_event(&mut value, wrap_singletons);
-    if let Some(err) = shape_error(&value) {
-        return Err(err);
-    }
-    match serde_json::from_value::<RawDocument>(value) {
+    // Read from a borrow so that, should it fail, the value is still there for
+    // `shape_error` to name the event and the field; a good document is read once.
+    match RawDocument::deserialize(&value) {
         Ok(raw) => finish(raw),
-        Err(e) => Err(DecodeError::new(e.to_string())),
+        Err(e) => Err(shape_error(&value).unwrap_or_else(|| DecodeError::new(e.to_string()))),
     }
 }
 
