@@ -92,6 +92,10 @@ pub struct PageCache {
     cache: Option<Cache<String, Arc<Kept>, ByBytes>>,
     ttl_micros: i64,
     journal: tokio::sync::Mutex<Journal>,
+    /// Pages built at once. Building is CPU work, so more builds than cores finish no sooner,
+    /// but each holds its whole graph and page in memory: a cold burst of 16 connections had
+    /// lifted the server's peak RSS by 125 MB (BENCHMARKS.md, "Server memory").
+    builds: tokio::sync::Semaphore,
 }
 
 impl std::fmt::Debug for PageCache {
@@ -112,7 +116,22 @@ impl PageCache {
                 .then(|| Cache::with_weighter((bytes / 10_000).max(16) as usize, bytes, ByBytes)),
             ttl_micros: i64::try_from(config.page_cache_ttl.as_micros()).unwrap_or(i64::MAX),
             journal: Default::default(),
+            builds: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
+            ),
         }
+    }
+
+    /// Builds an answer under a permit of `builds`, ready to keep.
+    async fn built<F, Fut>(&self, build: F, revision: Revision, now: i64) -> Result<Kept, ApiError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<(Response, Vec<String>), ApiError>>,
+    {
+        // Never closed, so acquiring only fails if it were; building unbounded then is still
+        // correct.
+        let _permit = self.builds.acquire().await.ok();
+        keep(build().await?, revision, now).await
     }
 
     /// Whether `kept` may answer a request that read `now` at `at`: nothing but events
@@ -152,7 +171,7 @@ impl PageCache {
         Fut: Future<Output = Result<(Response, Vec<String>), ApiError>>,
     {
         let Some(cache) = &self.cache else {
-            return Ok((Arc::new(keep(build().await?, revision, now).await?), false));
+            return Ok((Arc::new(self.built(build, revision, now).await?), false));
         };
         // Twice at most: a stale answer is dropped once, then this request builds.
         for _ in 0..2 {
@@ -166,13 +185,13 @@ impl PageCache {
                 Err(guard) => {
                     self.journal.lock().await.start(revision.events);
                     // An error leaves nothing kept; the guard's drop lets a waiter try.
-                    let kept = Arc::new(keep(build().await?, revision, now).await?);
+                    let kept = Arc::new(self.built(build, revision, now).await?);
                     let _ = guard.insert(kept.clone());
                     return Ok((kept, false));
                 }
             }
         }
-        let kept = Arc::new(keep(build().await?, revision, now).await?);
+        let kept = Arc::new(self.built(build, revision, now).await?);
         cache.insert(key, kept.clone());
         Ok((kept, false))
     }
@@ -360,5 +379,56 @@ mod tests {
         assert!(!fresh(at(10, 4), 1_000), "a revocation or a consent");
         assert!(!fresh(at(10, 3), 1_060), "past its time");
         assert!(!fresh(at(10, 3), 999), "a clock set back");
+    }
+}
+
+#[cfg(test)]
+mod build_tests {
+    use std::sync::atomic::AtomicUsize;
+    use std::time::Duration;
+
+    use super::*;
+
+    /// Sixteen cold pages at once are built no more than a core's worth at a time.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn builds_wait_for_a_permit() {
+        let pages = Arc::new(PageCache::new(&app::Config::default()));
+        let permits = pages.builds.available_permits();
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..16 {
+            let (pages, running, most) = (pages.clone(), running.clone(), most.clone());
+            tasks.push(tokio::spawn(async move {
+                let revision = Revision::default();
+                pages
+                    .built(
+                        || async {
+                            let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                            most.fetch_max(now, Ordering::SeqCst);
+                            tokio::time::sleep(Duration::from_millis(20)).await;
+                            running.fetch_sub(1, Ordering::SeqCst);
+                            Ok((StatusCode::OK.into_response(), Vec::new()))
+                        },
+                        revision,
+                        0,
+                    )
+                    .await
+                    .map(|_| ())
+            }));
+        }
+        for t in tasks {
+            assert!(t.await.expect("the task runs").is_ok());
+        }
+        let most = most.load(Ordering::SeqCst);
+        assert!(
+            most >= 1 && most <= permits,
+            "{most} builds at once, {permits} permits"
+        );
+        assert_eq!(
+            pages.builds.available_permits(),
+            permits,
+            "every permit is returned"
+        );
     }
 }
