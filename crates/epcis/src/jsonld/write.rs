@@ -204,6 +204,14 @@ pub fn event_to_value(event: &Event) -> Value {
 /// clashes with a standard one goes through the whole writer, which renames it.
 pub fn event_in_query_document(event: &Event, namespaces: &Namespaces) -> Value {
     let value = event_to_value(event);
+    // Only a declared prefix that names a standard prefix's own namespace differently is ever
+    // renamed ([`declarations_for`]); without one, no walk of the event can find a rename.
+    let may_clash = namespaces
+        .iter()
+        .any(|(p, iri)| super::context::standard_prefix(p).is_some_and(|std| std != iri));
+    if !may_clash {
+        return value;
+    }
     let mut used = BTreeSet::new();
     collect_prefixes(&value, &mut used);
     let (_, renames) = declarations_for(namespaces, &used);
