@@ -236,4 +236,60 @@ async fn passport_without_a_cache(db: Db) {
     assert_eq!(b.header("x-cache").as_deref(), Some("miss"));
 }
 
-on_backends!(passport_follows_the_store, passport_without_a_cache);
+/// A clock that moves a second every time it is read, so that every step of building a page
+/// happens in a later second than the one before.
+struct Ticking(std::sync::Mutex<chrono::DateTime<chrono::Utc>>);
+
+impl app::clock::Clock for Ticking {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        let mut t = self.0.lock().unwrap();
+        *t += chrono::Duration::seconds(1);
+        *t
+    }
+}
+
+/// A certificate is checked against a status list signed while the page is built: the list's
+/// `validFrom` (whole seconds) must not lie after the time the certificate is checked at,
+/// whatever second the build started in.
+async fn certificate_checked_across_a_second(db: Db) {
+    let start_at = chrono::DateTime::parse_from_rfc3339("2025-06-20T10:00:00.900Z")
+        .unwrap()
+        .to_utc();
+    let clock = std::sync::Arc::new(Ticking(std::sync::Mutex::new(start_at)));
+    let Some(s) = start_with(db, test_config(), clock).await else {
+        return;
+    };
+    let mill = s.org("mill", Role::Processor, &[]).await;
+    let lab = s
+        .org("Gobi fibre lab", Role::Lab, &["https://lab.example.mn/"])
+        .await;
+    let mut sim = sim::Simulation::new(sim::Season::new(4, 5)).unwrap();
+    let docs: Vec<String> = sim.by_ref().map(|c| c.to_json()).collect();
+    for d in &docs {
+        s.post_events(&mill, d.as_bytes()).await;
+    }
+    let dl = epcis::id::to_digital_link(&sim.manifest().garments[0]).unwrap();
+    let path = dl.strip_prefix("https://id.gs1.org").unwrap().to_owned();
+    let full = s
+        .get(&format!("/provenance/{}", enc(&dl)), &mill)
+        .await
+        .json();
+    let lot = full["sources"][0]["lot"].as_str().unwrap();
+    let result = json!({
+        "lot": lot, "lab": "https://lab.example.mn/", "sample_id": "S-1",
+        "methods": ["IWTO-47"], "tested_at": "2025-06-12T10:00:00+08:00",
+        "measurements": {"mfd_um": 15.6, "cv_pct": 21.5, "over30_pct": 0.4, "length_mm": 38.0}
+    });
+    let r = s
+        .post_json("/lab-results", &lab, &json!({"result": result}))
+        .await;
+    assert_eq!(r.status.as_u16(), 201, "{}", r.text());
+    let html = page(&s, &path, &[]).await.text();
+    assert!(html.contains("✓ verified"), "{html}");
+}
+
+on_backends!(
+    passport_follows_the_store,
+    passport_without_a_cache,
+    certificate_checked_across_a_second
+);

@@ -154,6 +154,7 @@ on_every_backend!(
     credential_claims_concurrent,
     records_crud_and_batches,
     records_concurrent_cas,
+    every_reader_sees_a_committed_write,
     revision_moves_with_every_change,
 );
 

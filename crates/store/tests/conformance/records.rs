@@ -280,3 +280,35 @@ pub async fn revision_moves_with_every_change(s: Arc<dyn Store>) {
         "{r5:?} {r6:?}"
     );
 }
+
+/// A committed write is seen by every read after it, on whichever pooled reader connection
+/// the read lands: a reader that kept an old snapshot open (a statement left un-reset after
+/// use) would answer from before the write. Sixteen concurrent reads after each write occupy
+/// every reader of the pool.
+pub async fn every_reader_sees_a_committed_write(s: Arc<dyn Store>) {
+    for i in 0..40 {
+        let key = format!("W/{i}");
+        // Between writes, readers run listings that stop early and lookups that miss, the
+        // kinds of statement that could stay open on their connection.
+        let _ = s.get_record("seen", "none").await.unwrap();
+        let _ = s
+            .list_records("seen", &RecordFilter::default())
+            .await
+            .unwrap();
+        s.write_records(vec![rec("seen", &key, None, None, "{}")], vec![], i)
+            .await
+            .unwrap();
+        let mut reads = tokio::task::JoinSet::new();
+        for _ in 0..16 {
+            let s = s.clone();
+            let key = key.clone();
+            reads.spawn(async move { s.get_record("seen", &key).await.unwrap().is_some() });
+        }
+        let seen = reads.join_all().await;
+        assert!(
+            seen.iter().all(|x| *x),
+            "write {i}: {} of 16 reads missed it",
+            seen.iter().filter(|x| !**x).count()
+        );
+    }
+}

@@ -307,7 +307,6 @@ async fn origin(app: &App, report: &Value) -> (Vec<AimagOrigin>, usize) {
 
 /// Verifies each credential about `keys` with its issuer's status list, as served here.
 async fn credentials(app: &App, keys: &[String], orgs: &[Org]) -> Result<Vec<Cred>, AppError> {
-    let now = app.clock.now();
     let mut out = Vec::new();
     let mut lists = credentials::StaticStatusLookup::new();
     let mut issuer_lists: BTreeMap<i64, Value> = BTreeMap::new();
@@ -337,6 +336,10 @@ async fn credentials(app: &App, keys: &[String], orgs: &[Org]) -> Result<Vec<Cre
                 lists.insert_at(&url, list.clone());
             }
         }
+        // Checked at a time read after the status list was signed: the list's `validFrom`
+        // is that signing time in whole seconds, and an earlier `now` would find it not yet
+        // valid whenever building the page crossed a second.
+        let now = app.clock.now();
         let (status, detail) =
             match credentials::verify(&body, &credentials::DidKeyResolver, now, &lists) {
                 Ok(_) => ("valid", None),
