@@ -107,16 +107,7 @@ async fn passport(db: Db) {
     assert_eq!(lots.len(), 2);
     let mut ids = Vec::new();
     for (i, lot) in lots.iter().enumerate() {
-        let result = json!({
-            "lot": lot, "lab": "https://lab.example.mn/", "sample_id": format!("S-{i}"),
-            "methods": ["IWTO-47"], "tested_at": "2025-06-12T10:00:00+08:00",
-            "measurements": {"mfd_um": 15.6, "cv_pct": 21.5, "over30_pct": 0.4, "length_mm": 38.0}
-        });
-        let r = s
-            .post_json("/lab-results", &lab, &json!({"result": result}))
-            .await;
-        assert_eq!(r.status.as_u16(), 201, "{}", r.text());
-        ids.push(r.json()["credential"]["id"].as_str().unwrap().to_owned());
+        ids.push(s.lab_certificate(&lab, lot, &format!("S-{i}")).await);
     }
     let revoke = format!("/credentials/{}/revoke", enc(&ids[1]));
     let r = s.post_json(&revoke, &lab, &json!({})).await;

@@ -155,16 +155,7 @@ async fn passport_follows_the_store(db: Db) {
 
     // A certificate issued shows as verified on the next page, then as revoked.
     let lot = source["lot"].as_str().unwrap();
-    let result = json!({
-        "lot": lot, "lab": "https://lab.example.mn/", "sample_id": "S-1",
-        "methods": ["IWTO-47"], "tested_at": "2025-06-12T10:00:00+08:00",
-        "measurements": {"mfd_um": 15.6, "cv_pct": 21.5, "over30_pct": 0.4, "length_mm": 38.0}
-    });
-    let r = s
-        .post_json("/lab-results", &lab, &json!({"result": result}))
-        .await;
-    assert_eq!(r.status.as_u16(), 201, "{}", r.text());
-    let id = r.json()["credential"]["id"].as_str().unwrap().to_owned();
+    let id = s.lab_certificate(&lab, lot, "S-1").await;
     assert!(page(&s, &path, &[]).await.text().contains("✓ verified"));
     let r = s
         .post_json(
@@ -275,15 +266,7 @@ async fn certificate_checked_across_a_second(db: Db) {
         .await
         .json();
     let lot = full["sources"][0]["lot"].as_str().unwrap();
-    let result = json!({
-        "lot": lot, "lab": "https://lab.example.mn/", "sample_id": "S-1",
-        "methods": ["IWTO-47"], "tested_at": "2025-06-12T10:00:00+08:00",
-        "measurements": {"mfd_um": 15.6, "cv_pct": 21.5, "over30_pct": 0.4, "length_mm": 38.0}
-    });
-    let r = s
-        .post_json("/lab-results", &lab, &json!({"result": result}))
-        .await;
-    assert_eq!(r.status.as_u16(), 201, "{}", r.text());
+    s.lab_certificate(&lab, lot, "S-1").await;
     let html = page(&s, &path, &[]).await.text();
     assert!(html.contains("✓ verified"), "{html}");
 }

@@ -310,6 +310,23 @@ impl TestServer {
         r.json()
     }
 
+    /// `POST /lab-results` by `lab` (its token): a fine sample `sample` of `lot`, which must be
+    /// certified (201); the certificate's id.
+    pub async fn lab_certificate(&self, lab: &str, lot: &str, sample: &str) -> String {
+        let result = serde_json::json!({
+            "lot": lot, "lab": "https://lab.example.mn/", "sample_id": sample,
+            "methods": ["IWTO-47"], "tested_at": "2025-06-12T10:00:00+08:00",
+            "measurements": {"mfd_um": 15.6, "cv_pct": 21.5, "over30_pct": 0.4, "length_mm": 38.0}
+        });
+        let created = self
+            .created("/lab-results", lab, serde_json::json!({ "result": result }))
+            .await;
+        created["credential"]["id"]
+            .as_str()
+            .expect("a credential id")
+            .to_owned()
+    }
+
     /// GETs what must answer 200 OK; its JSON.
     pub async fn ok(&self, path: &str, token: &str) -> Value {
         let r = self.get(path, token).await;
