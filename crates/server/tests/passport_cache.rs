@@ -202,6 +202,19 @@ async fn passport_follows_the_store(db: Db) {
     assert!(self::tree_size(&s, &path).await > tree_size);
 }
 
+/// A season of four households captured by `mill`: its first garment's Digital Link, and the
+/// path of its passport.
+async fn small_season(s: &TestServer, mill: &str) -> (String, String) {
+    let mut sim = sim::Simulation::new(sim::Season::new(4, 5)).unwrap();
+    let docs: Vec<String> = sim.by_ref().map(|c| c.to_json()).collect();
+    for d in &docs {
+        s.post_events(mill, d.as_bytes()).await;
+    }
+    let dl = epcis::id::to_digital_link(&sim.manifest().garments[0]).unwrap();
+    let path = dl.strip_prefix("https://id.gs1.org").unwrap().to_owned();
+    (dl, path)
+}
+
 /// With the cache turned off every answer is built afresh, and is the same page.
 async fn passport_without_a_cache(db: Db) {
     let config = app::Config {
@@ -212,13 +225,7 @@ async fn passport_without_a_cache(db: Db) {
         return;
     };
     let mill = s.org("mill", Role::Processor, &[]).await;
-    let mut sim = sim::Simulation::new(sim::Season::new(4, 5)).unwrap();
-    let docs: Vec<String> = sim.by_ref().map(|c| c.to_json()).collect();
-    for d in &docs {
-        s.post_events(&mill, d.as_bytes()).await;
-    }
-    let dl = epcis::id::to_digital_link(&sim.manifest().garments[0]).unwrap();
-    let path = dl.strip_prefix("https://id.gs1.org").unwrap().to_owned();
+    let (_, path) = small_season(&s, &mill).await;
     let a = page(&s, &path, &[]).await;
     let b = page(&s, &path, &[]).await;
     assert_eq!(a.status.as_u16(), 200, "{}", a.text());
@@ -254,13 +261,7 @@ async fn certificate_checked_across_a_second(db: Db) {
     let lab = s
         .org("Gobi fibre lab", Role::Lab, &["https://lab.example.mn/"])
         .await;
-    let mut sim = sim::Simulation::new(sim::Season::new(4, 5)).unwrap();
-    let docs: Vec<String> = sim.by_ref().map(|c| c.to_json()).collect();
-    for d in &docs {
-        s.post_events(&mill, d.as_bytes()).await;
-    }
-    let dl = epcis::id::to_digital_link(&sim.manifest().garments[0]).unwrap();
-    let path = dl.strip_prefix("https://id.gs1.org").unwrap().to_owned();
+    let (dl, path) = small_season(&s, &mill).await;
     let full = s
         .get(&format!("/provenance/{}", enc(&dl)), &mill)
         .await
