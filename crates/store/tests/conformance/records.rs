@@ -288,8 +288,8 @@ pub async fn revision_moves_with_every_change(s: Arc<dyn Store>) {
 pub async fn every_reader_sees_a_committed_write(s: Arc<dyn Store>) {
     for i in 0..40 {
         let key = format!("W/{i}");
-        // Between writes, readers run listings that stop early and lookups that miss, the
-        // kinds of statement that could stay open on their connection.
+        // Between writes, readers run a lookup that misses and a listing, so that each reader
+        // has used statements before the write it must then see.
         let _ = s.get_record("seen", "none").await.unwrap();
         let _ = s
             .list_records("seen", &RecordFilter::default())
