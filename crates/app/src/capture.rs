@@ -15,6 +15,10 @@ use crate::clock::{Random, format_time};
 use crate::codec::{self, Decoded};
 use crate::{App, AppError, ErrorItem, Result};
 
+mod many;
+pub use many::capture_many;
+pub(crate) use many::store_group;
+
 /// What [`prepare`] needs besides the document.
 #[derive(Clone)]
 pub struct CaptureContext {
@@ -222,18 +226,60 @@ pub async fn store_prepared(
     prepared: Prepared,
     mode: CaptureMode,
 ) -> Result<CaptureReport> {
+    let inserted = app.store.insert_prepared(prepared.batch, mode).await;
     let Prepared {
-        batch,
         ids,
         positions,
-        mut rejected,
+        rejected,
         total,
+        ..
     } = prepared;
-    let report = match app.store.insert_prepared(batch, mode).await {
+    let report = match inserted {
         Ok(r) => r,
-        Err(store::StoreError::DuplicateEventId(id)) => {
+        Err(e) => return Err(insert_error(e, &ids, &positions)),
+    };
+    let report = capture_report(report, ids, &positions, rejected, total);
+    if let Some(&max) = report.seqs.iter().max() {
+        stored(app, max).await;
+    }
+    Ok(report)
+}
+
+/// Stores several prepared documents in one transaction, each as [`store_prepared`] would
+/// after the one before, so that small documents share the commit and the log checkpoint.
+/// `Err` gives the documents back, nothing of them stored, when any of them would fail alone:
+/// the caller stores them one at a time to learn each outcome.
+pub async fn store_prepared_together(
+    app: &App,
+    documents: Vec<Prepared>,
+    mode: CaptureMode,
+) -> std::result::Result<Vec<CaptureReport>, Vec<Prepared>> {
+    let batches: Vec<&store::PreparedBatch> = documents.iter().map(|d| &d.batch).collect();
+    let reports = match app.store.insert_prepared_together(&batches, mode).await {
+        Ok(Some(r)) if r.len() == documents.len() => r,
+        Ok(_) => return Err(documents),
+        Err(e) => {
+            tracing::debug!("grouped capture failed, storing one document at a time: {e}");
+            return Err(documents);
+        }
+    };
+    let out: Vec<CaptureReport> = documents
+        .into_iter()
+        .zip(reports)
+        .map(|(d, r)| capture_report(r, d.ids, &d.positions, d.rejected, d.total))
+        .collect();
+    if let Some(&max) = out.iter().flat_map(|r| &r.seqs).max() {
+        stored(app, max).await;
+    }
+    Ok(out)
+}
+
+/// The problem a failed insert is to the client, naming the event at fault.
+fn insert_error(e: store::StoreError, ids: &[String], positions: &[usize]) -> AppError {
+    match e {
+        store::StoreError::DuplicateEventId(id) => {
             let index = ids.iter().position(|x| *x == id).map(|i| positions[i]);
-            return Err(AppError::AlreadyExists {
+            AppError::AlreadyExists {
                 what: "event",
                 errors: vec![ErrorItem {
                     event_index: index,
@@ -245,11 +291,11 @@ pub async fn store_prepared(
                     ..ErrorItem::default()
                 }],
                 name: id,
-            });
+            }
         }
-        Err(store::StoreError::InvalidEvent { index, message }) => {
+        store::StoreError::InvalidEvent { index, message } => {
             let at = positions.get(index).copied();
-            return Err(AppError::validation(
+            AppError::validation(
                 format!("an event cannot be stored: {message}; nothing was captured"),
                 vec![ErrorItem {
                     event_index: at,
@@ -257,10 +303,20 @@ pub async fn store_prepared(
                     message,
                     ..ErrorItem::default()
                 }],
-            ));
+            )
         }
-        Err(e) => return Err(e.into()),
-    };
+        e => e.into(),
+    }
+}
+
+/// What a document's insert stored and left out, in the document's terms.
+fn capture_report(
+    report: store::InsertReport,
+    ids: Vec<String>,
+    positions: &[usize],
+    mut rejected: Vec<ErrorItem>,
+    total: usize,
+) -> CaptureReport {
     let mut rejected_pos = vec![false; ids.len()];
     for (i, why) in &report.rejected {
         if let Some(slot) = rejected_pos.get_mut(*i) {
@@ -279,21 +335,23 @@ pub async fn store_prepared(
         .filter(|(_, r)| !r)
         .map(|(id, _)| id)
         .collect();
-    if let Some(max) = report.inserted.iter().max() {
-        app.notify_events(*max);
-        // The events are stored and in the log whatever happens here; a checkpoint missed
-        // now is signed by the next capture or the next reader of the log.
-        if let Err(e) = crate::log::publish(app).await {
-            tracing::warn!("could not sign a log checkpoint: {e}");
-        }
-    }
     rejected.sort_by_key(|e| e.event_index);
-    Ok(CaptureReport {
+    CaptureReport {
         event_ids,
         seqs: report.inserted,
         errors: rejected,
         total,
-    })
+    }
+}
+
+/// After events up to `max` are stored: wake the subscriptions, sign a checkpoint.
+async fn stored(app: &App, max: i64) {
+    app.notify_events(max);
+    // The events are stored and in the log whatever happens here; a checkpoint missed
+    // now is signed by the next capture or the next reader of the log.
+    if let Err(e) = crate::log::publish(app).await {
+        tracing::warn!("could not sign a log checkpoint: {e}");
+    }
 }
 
 /// Captures a whole document synchronously (the CLI, `POST /events`): prepare, then store.
@@ -308,56 +366,6 @@ pub async fn capture_document(
     let ctx = context(app, principal, None, mode, None);
     let (_, prepared) = prepare_blocking(bytes.to_vec(), ctx).await;
     store_prepared(app, prepared?, mode).await
-}
-
-/// Captures many documents, each on its own terms (`mode`: all of a document or nothing, or
-/// each event on its own), in order. Up to `parallel` documents are decoded, validated, hashed
-/// and turned into rows on the blocking pool while the store writes the one before: a bulk
-/// load keeps every core busy, and the single SQLite writer does nothing but write.
-/// `on_done(index, outcome)` hears about each document in order; returning `false` stops after
-/// that document (documents already being prepared are dropped, never stored).
-pub async fn capture_many<I>(
-    app: &App,
-    principal: &Principal,
-    documents: I,
-    mode: CaptureMode,
-    parallel: usize,
-    mut on_done: impl FnMut(usize, Result<CaptureReport>) -> bool,
-) -> Result<()>
-where
-    I: IntoIterator<Item = Vec<u8>>,
-{
-    principal.require(Permission::Capture)?;
-    let mut documents = documents.into_iter().enumerate();
-    let mut inflight = std::collections::VecDeque::new();
-    loop {
-        while inflight.len() < parallel.max(1) {
-            let Some((index, bytes)) = documents.next() else {
-                break;
-            };
-            let ctx = context(app, principal, None, mode, None);
-            inflight.push_back((index, tokio::spawn(prepare_blocking(bytes, ctx))));
-        }
-        let Some((index, task)) = inflight.pop_front() else {
-            return Ok(());
-        };
-        let prepared = match task.await {
-            Ok((_, prepared)) => prepared,
-            Err(e) => Err(AppError::Internal(format!(
-                "preparing the document failed: {e}"
-            ))),
-        };
-        let outcome = match prepared {
-            Ok(p) => store_prepared(app, p, mode).await,
-            Err(e) => Err(e),
-        };
-        if !on_done(index, outcome) {
-            for (_, task) in inflight {
-                task.abort();
-            }
-            return Ok(());
-        }
-    }
 }
 
 /// Captures the body of `POST /events`: a single event or a whole document (JSON), or an XML

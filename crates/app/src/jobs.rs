@@ -107,9 +107,9 @@ pub async fn run_worker(app: App, mut stop: tokio::sync::watch::Receiver<bool>) 
             if *stop.borrow() {
                 return;
             }
-            match claim(&app).await {
-                Ok(Some((job, bytes))) => process(&app, job, bytes).await,
-                Ok(None) => break,
+            match claim_group(&app).await {
+                Ok(jobs) if !jobs.is_empty() => process_group(&app, jobs).await,
+                Ok(_) => break,
                 Err(e) => {
                     tracing::warn!("claiming a capture job failed: {e}");
                     break;
@@ -128,60 +128,133 @@ pub async fn run_worker(app: App, mut stop: tokio::sync::watch::Receiver<bool>) 
 /// Runs every pending job now (tests and the CLI use this instead of the worker).
 pub async fn run_pending(app: &App) -> Result<usize> {
     let mut n = 0;
-    while let Some((job, bytes)) = claim(app).await? {
-        process(app, job, bytes).await;
-        n += 1;
-    }
-    Ok(n)
-}
-
-/// Claims the oldest pending job, or one a dead worker left running past its lease.
-async fn claim(app: &App) -> store::Result<Option<(CaptureJob, Vec<u8>)>> {
-    app.store
-        .claim_capture_job_at(app.clock.now(), store::DEFAULT_JOB_LEASE)
-        .await
-}
-
-async fn process(app: &App, job: CaptureJob, bytes: Vec<u8>) {
-    let instance = format!("/capture/{}", job.id);
-    let cached = app
-        .signals
-        .prepared
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .remove(&job.id)
-        .map(|(_, p)| p);
-    let prepared: Result<Prepared> = match cached {
-        Some(p) => Ok(p),
-        None => {
-            let ctx = capture::CaptureContext {
-                org: job.org,
-                capture_id: Some(job.id.clone()),
-                record_time: app.clock.now(),
-                mode: job.mode,
-                event_limit: None,
-                random: app.random.clone(),
-            };
-            capture::prepare_blocking(bytes, ctx).await.1
+    loop {
+        let jobs = claim_group(app).await?;
+        if jobs.is_empty() {
+            return Ok(n);
         }
-    };
-    let outcome = match prepared {
-        Err(e) => failed(&e, &instance),
-        Ok(p) => match capture::store_prepared(app, p, job.mode).await {
-            Ok(report) => CaptureOutcome {
-                success: report.errors.is_empty(),
-                captured: report.seqs.len() as i64,
-                errors: if report.errors.is_empty() {
-                    Vec::new()
-                } else {
-                    vec![partial(&report.errors, &instance)]
-                },
+        n += jobs.len();
+        process_group(app, jobs).await;
+    }
+}
+
+/// Claimed jobs are processed together while their documents add up to fewer bytes than this
+/// (about a thousand events): small documents then share one store transaction.
+const GROUP_BYTES: usize = 1 << 20;
+const GROUP_JOBS: usize = 64;
+
+/// Claims the oldest pending job (or one a dead worker left running past its lease), and the
+/// ones after it while the documents are small.
+async fn claim_group(app: &App) -> store::Result<Vec<(CaptureJob, Vec<u8>)>> {
+    let mut jobs: Vec<(CaptureJob, Vec<u8>)> = Vec::new();
+    let mut bytes = 0;
+    while bytes < GROUP_BYTES && jobs.len() < GROUP_JOBS {
+        let claimed = app
+            .store
+            .claim_capture_job_at(app.clock.now(), store::DEFAULT_JOB_LEASE)
+            .await;
+        match claimed {
+            Ok(Some(job)) => {
+                bytes += job.1.len();
+                jobs.push(job);
+            }
+            Ok(None) => break,
+            Err(e) if jobs.is_empty() => return Err(e),
+            Err(e) => {
+                // Those claimed are processed; the rest wait for the next round.
+                tracing::warn!("claiming a capture job failed: {e}");
+                break;
+            }
+        }
+    }
+    Ok(jobs)
+}
+
+/// Prepares the jobs' documents (the ones `submit` prepared are taken as they are), stores
+/// them, jobs of one mode together, and records each job's outcome.
+async fn process_group(app: &App, jobs: Vec<(CaptureJob, Vec<u8>)>) {
+    let mut preparing = Vec::with_capacity(jobs.len());
+    for (job, bytes) in jobs {
+        let cached = app
+            .signals
+            .prepared
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&job.id)
+            .map(|(_, p)| p);
+        let task = match cached {
+            Some(p) => Err(p),
+            None => {
+                let ctx = capture::CaptureContext {
+                    org: job.org,
+                    capture_id: Some(job.id.clone()),
+                    record_time: app.clock.now(),
+                    mode: job.mode,
+                    event_limit: None,
+                    random: app.random.clone(),
+                };
+                Ok(tokio::spawn(capture::prepare_blocking(bytes, ctx)))
+            }
+        };
+        preparing.push((job, task));
+    }
+    let mut prepared: Vec<(CaptureJob, Result<Prepared>)> = Vec::with_capacity(preparing.len());
+    for (job, task) in preparing {
+        let p = match task {
+            Err(p) => Ok(p),
+            Ok(task) => match task.await {
+                Ok((_, p)) => p,
+                Err(e) => Err(AppError::Internal(format!(
+                    "preparing the document failed: {e}"
+                ))),
             },
-            Err(e) => failed(&e, &instance),
+        };
+        prepared.push((job, p));
+    }
+    let mut outcomes: Vec<(CaptureJob, CaptureOutcome)> = Vec::with_capacity(prepared.len());
+    let mut rest = prepared.into_iter().peekable();
+    while let Some((job, p)) = rest.next() {
+        let mode = job.mode;
+        let mut jobs = vec![job];
+        let mut group = vec![(0, p)];
+        while let Some((job, p)) = rest.next_if(|(j, _)| j.mode == mode) {
+            group.push((jobs.len(), p));
+            jobs.push(job);
+        }
+        let mut results = Vec::with_capacity(jobs.len());
+        capture::store_group(app, mode, group, &mut |i, r| {
+            results.push((i, r));
+            true
+        })
+        .await;
+        let mut jobs: Vec<Option<CaptureJob>> = jobs.into_iter().map(Some).collect();
+        for (i, r) in results {
+            if let Some(job) = jobs.get_mut(i).and_then(Option::take) {
+                let instance = format!("/capture/{}", job.id);
+                outcomes.push((job, outcome(r, &instance)));
+            }
+        }
+    }
+    for (job, outcome) in outcomes {
+        if let Err(e) = app.store.finish_capture_job(&job.id, outcome).await {
+            tracing::error!("capture job {} could not be finished: {e}", job.id);
+        }
+    }
+}
+
+/// A job's outcome from what storing its document gave.
+fn outcome(r: Result<capture::CaptureReport>, instance: &str) -> CaptureOutcome {
+    match r {
+        Ok(report) => CaptureOutcome {
+            success: report.errors.is_empty(),
+            captured: report.seqs.len() as i64,
+            errors: if report.errors.is_empty() {
+                Vec::new()
+            } else {
+                vec![partial(&report.errors, instance)]
+            },
         },
-    };
-    if let Err(e) = app.store.finish_capture_job(&job.id, outcome).await {
-        tracing::error!("capture job {} could not be finished: {e}", job.id);
+        Err(e) => failed(&e, instance),
     }
 }
 

@@ -3,13 +3,14 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::sync::Arc;
-
-use app::{App, Config, capture, orgs};
+use app::{capture, orgs};
 use store::{CaptureMode, Role};
 
 extern crate nooluur_app as app;
 extern crate nooluur_store as store;
+
+mod common;
+use common::{Backend, backends, fresh};
 
 const DOC: &str = r#"{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
 "type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2025-04-01T00:00:00Z",
@@ -21,39 +22,6 @@ const DOC: &str = r#"{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epc
 {"type":"ObjectEvent","eventTime":"2025-04-01T10:00:00+08:00","eventTimeZoneOffset":"+08:00",
  "epcList":["urn:epc:id:sgtin:9520001.012345.3"],"action":"OBSERVE","bizStep":"shipping"}]}}"#;
 
-enum Backend {
-    Sqlite(std::path::PathBuf),
-    Postgres(store::testing::TestDatabase),
-}
-
-impl Backend {
-    fn url(&self) -> String {
-        match self {
-            Backend::Sqlite(dir) => store::default_sqlite_url(dir),
-            Backend::Postgres(db) => db.url.clone(),
-        }
-    }
-}
-
-async fn backends() -> Vec<Backend> {
-    let mut out = Vec::new();
-    let which = std::env::var("NOOLUUR_TEST_DB").unwrap_or_default();
-    if which != "postgres" {
-        let dir = std::env::temp_dir().join(format!(
-            "nooluur-log-verify-{}-{}",
-            std::process::id(),
-            rand::random::<u64>()
-        ));
-        out.push(Backend::Sqlite(dir));
-    }
-    if which != "sqlite"
-        && let Some(db) = store::testing::TestDatabase::create().await
-    {
-        out.push(Backend::Postgres(db));
-    }
-    out
-}
-
 /// Runs raw SQL on the store's database, as an intruder would.
 async fn tamper(url: &str, sql: &str) {
     use sqlx::Connection;
@@ -64,13 +32,6 @@ async fn tamper(url: &str, sql: &str) {
         let mut c = sqlx::PgConnection::connect(url).await.unwrap();
         sqlx::query(sql).execute(&mut c).await.unwrap();
     }
-}
-
-async fn fresh(url: &str) -> App {
-    let store = store::open(url).await.unwrap();
-    let app = App::new(store, Config::default());
-    let _ = Arc::clone(&app.store);
-    app
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

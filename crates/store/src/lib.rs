@@ -148,6 +148,18 @@ pub trait Store: Send + Sync + 'static {
         batch: PreparedBatch,
         mode: CaptureMode,
     ) -> Result<InsertReport>;
+    /// Inserts several batches in one transaction, as [`Store::insert_prepared`] would one
+    /// after the other, so that small documents share the commit. All or none: `Ok(None)`
+    /// when any batch fails or the backend does not group, with nothing stored; the caller
+    /// then inserts them one at a time to learn each outcome.
+    async fn insert_prepared_together(
+        &self,
+        batches: &[&PreparedBatch],
+        mode: CaptureMode,
+    ) -> Result<Option<Vec<InsertReport>>> {
+        let _ = (batches, mode);
+        Ok(None)
+    }
     /// The events stored under `event_id` that `viewer` may see, in capture order: at most one
     /// event and one error declaration of it (EPCIS 2.0 §7.4.1.2: a declaration repeats the
     /// eventID it declares erroneous). Empty when there is none.

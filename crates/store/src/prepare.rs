@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashSet};
 use epcis::query::{IndexRow, index_event};
 use epcis::{Event, Namespaces};
 
-use crate::{NewEvent, Result, StoreError};
+use crate::{CaptureMode, NewEvent, Result, StoreError};
 
 /// An event ready to be written.
 #[derive(Debug, Clone)]
@@ -341,6 +341,50 @@ pub(crate) fn numbered<'p>(
         .enumerate()
         .map(|(n, p)| (base + 1 + n as i64, p))
         .collect()
+}
+
+/// Why a batch could not be written.
+pub(crate) enum Failed {
+    Plain(StoreError),
+    /// Possibly because an event is stored already: worth looking once the tx is gone.
+    Recheck(StoreError),
+}
+
+impl From<StoreError> for Failed {
+    fn from(e: StoreError) -> Failed {
+        Failed::Plain(e)
+    }
+}
+
+impl From<sqlx::Error> for Failed {
+    fn from(e: sqlx::Error) -> Failed {
+        Failed::Plain(e.into())
+    }
+}
+
+/// An Atomic batch that names one eventID twice fails before any write.
+pub(crate) fn in_batch_error(batch: &PreparedBatch, mode: CaptureMode) -> Option<StoreError> {
+    let dups = in_batch_duplicates(&batch.rows);
+    match (mode, dups.first()) {
+        (CaptureMode::Atomic, Some(&i)) => {
+            Some(StoreError::DuplicateEventId(batch.rows[i].event_id.clone()))
+        }
+        _ => None,
+    }
+}
+
+/// Whether a group of batches cannot be inserted together (one of them would fail before any
+/// write): the caller then inserts them one at a time.
+pub(crate) fn refuse_group(batches: &[&PreparedBatch], mode: CaptureMode) -> bool {
+    batches.iter().any(|b| in_batch_error(b, mode).is_some())
+}
+
+/// A grouped insert that failed: nothing of the group is stored (its transaction is dropped),
+/// and the batches are to be retried one at a time, which tells each outcome.
+pub(crate) fn give_up(f: Failed) -> Option<Vec<crate::InsertReport>> {
+    let (Failed::Plain(e) | Failed::Recheck(e)) = f;
+    tracing::debug!("a grouped insert failed, to be retried alone: {e}");
+    None
 }
 
 #[cfg(test)]

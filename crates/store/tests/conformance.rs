@@ -22,6 +22,8 @@ mod provenance_scenarios;
 mod record_scenarios;
 #[path = "conformance/scenarios.rs"]
 mod scenarios;
+#[path = "conformance/together.rs"]
+mod together_scenarios;
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -156,6 +158,7 @@ on_every_backend!(
     records_concurrent_cas,
     every_reader_sees_a_committed_write,
     revision_moves_with_every_change,
+    batches_stored_together,
 );
 
 /// A SQLite file keeps everything across a reopen.

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use nooluur_app::{capture, orgs, query};
+use nooluur_app::{capture, jobs, orgs, query};
 use nooluur_store::{CaptureMode, PageRequest, Role};
 
 use super::db::{DbArgs, explain};
@@ -51,6 +51,10 @@ pub struct CaptureBench {
     batch: usize,
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Capture through capture jobs, as a server does (`POST /capture`): two clients submit
+    /// the documents while the job worker stores them.
+    #[arg(long)]
+    jobs: bool,
 }
 
 #[derive(Debug, Args)]
@@ -145,11 +149,11 @@ async fn bench_principal(app: &nooluur_app::App) -> Result<nooluur_app::auth::Pr
     orgs::principal(app, NAME).await.map_err(explain)
 }
 
-/// Captures `events` synthetic events in documents of `batch`, continuing after what the
-/// store holds so repeated runs add new events. Returns (events, seconds).
 /// Documents prepared while the store writes (see `capture::capture_many`).
 pub const PARALLEL: usize = 2;
 
+/// Captures `events` synthetic events in documents of `batch`, continuing after what the
+/// store holds so repeated runs add new events. Returns (events, seconds).
 async fn fill(
     app: &nooluur_app::App,
     principal: &nooluur_app::auth::Principal,
@@ -157,13 +161,23 @@ async fn fill(
     batch: usize,
     seed: u64,
 ) -> Result<(usize, f64)> {
+    let docs = documents(app, events, batch, seed).await?;
+    capture_documents(app, principal, docs).await
+}
+
+/// The synthetic documents of a run, continuing after the events the store holds. They are
+/// made before the clock starts: the figure is the repository's, not the generator's.
+async fn documents(
+    app: &nooluur_app::App,
+    events: usize,
+    batch: usize,
+    seed: u64,
+) -> Result<Vec<Vec<u8>>> {
     let start = app
         .store
         .count_events()
         .await
         .map_err(|e| anyhow::anyhow!(e))? as u64;
-    // Documents are made before the clock starts: the figure is the repository's, not the
-    // generator's.
     let mut docs = Vec::new();
     let mut made = 0usize;
     while made < events {
@@ -172,6 +186,15 @@ async fn fill(
         docs.push(synth::document(n, seed ^ offset, offset).into_bytes());
         made += n;
     }
+    Ok(docs)
+}
+
+/// Captures the documents as `nooluur capture` does. Returns (events, seconds).
+async fn capture_documents(
+    app: &nooluur_app::App,
+    principal: &nooluur_app::auth::Principal,
+    docs: Vec<Vec<u8>>,
+) -> Result<(usize, f64)> {
     let started = Instant::now();
     let mut done = 0usize;
     let mut failure = None;
@@ -200,6 +223,67 @@ async fn fill(
     Ok((done, started.elapsed().as_secs_f64()))
 }
 
+/// Captures the documents through capture jobs, as a server does: two clients submit (each
+/// document is checked and prepared as `POST /capture` does) while the worker claims and
+/// stores the jobs. Returns (events, seconds from the first submission to the last job
+/// finished).
+async fn through_jobs(
+    app: &nooluur_app::App,
+    principal: &nooluur_app::auth::Principal,
+    docs: Vec<Vec<u8>>,
+) -> Result<(usize, f64)> {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(jobs::run_worker(app.clone(), stopped));
+    let started = Instant::now();
+    let mut clients = Vec::new();
+    for client in 0..PARALLEL {
+        let mine: Vec<Vec<u8>> = docs
+            .iter()
+            .skip(client)
+            .step_by(PARALLEL)
+            .cloned()
+            .collect();
+        let (app, principal) = (app.clone(), principal.clone());
+        clients.push(tokio::spawn(async move {
+            let mut ids = Vec::new();
+            for d in mine {
+                let job = jobs::submit(
+                    &app,
+                    &principal,
+                    d,
+                    "application/ld+json",
+                    CaptureMode::Atomic,
+                )
+                .await?;
+                ids.push(job.id);
+            }
+            Ok::<_, nooluur_app::AppError>(ids)
+        }));
+    }
+    let mut ids = Vec::new();
+    for c in clients {
+        ids.extend(c.await?.map_err(explain)?);
+    }
+    let mut done = 0usize;
+    for id in &ids {
+        loop {
+            let job = jobs::get(app, principal, id).await.map_err(explain)?;
+            if job.state == nooluur_store::JobState::Finished {
+                if job.success != Some(true) {
+                    bail!("capture job {id} failed: {:?}", job.errors);
+                }
+                done += job.captured as usize;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let _ = stop.send(true);
+    worker.await?;
+    Ok((done, secs))
+}
+
 async fn capture_bench(b: CaptureBench) -> Result<()> {
     let app = b.db.open_bulk().await?;
     let principal = bench_principal(&app).await?;
@@ -208,9 +292,15 @@ async fn capture_bench(b: CaptureBench) -> Result<()> {
         .count_events()
         .await
         .map_err(|e| anyhow::anyhow!(e))?;
-    let (n, secs) = fill(&app, &principal, b.events, b.batch, b.seed).await?;
+    let docs = documents(&app, b.events, b.batch, b.seed).await?;
+    let (n, secs) = if b.jobs {
+        through_jobs(&app, &principal, docs).await?
+    } else {
+        capture_documents(&app, &principal, docs).await?
+    };
     println!(
-        "capture into {:?}: {n} events in documents of {} in {secs:.2} s = {:.0} events/s (store held {before} events before)",
+        "capture{} into {:?}: {n} events in documents of {} in {secs:.2} s = {:.0} events/s (store held {before} events before)",
+        if b.jobs { " jobs" } else { "" },
         app.store.backend(),
         b.batch,
         n as f64 / secs

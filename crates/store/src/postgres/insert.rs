@@ -8,8 +8,8 @@ use sqlx::PgConnection;
 
 use super::PgStore;
 use crate::prepare::{
-    DuplicateKey, Prepared, PreparedBatch, duplicate_or, in_batch_duplicates, numbered,
-    reject_duplicates,
+    DuplicateKey, Failed, Prepared, PreparedBatch, duplicate_or, give_up, in_batch_duplicates,
+    in_batch_error, numbered, refuse_group, reject_duplicates,
 };
 use crate::{CaptureMode, InsertReport, Result, StoreError};
 
@@ -21,6 +21,58 @@ pub(super) async fn insert(
     batch: PreparedBatch,
     mode: CaptureMode,
 ) -> Result<InsertReport> {
+    if batch.is_empty() {
+        return Ok(InsertReport::default());
+    }
+    if let Some(e) = in_batch_error(&batch, mode) {
+        return Err(e);
+    }
+    let mut tx = store.pool.begin().await?;
+    match insert_within(&mut tx, &batch, mode).await {
+        Ok(report) => {
+            tx.commit().await?;
+            Ok(report)
+        }
+        Err(Failed::Plain(e)) => Err(e),
+        Err(Failed::Recheck(e)) => {
+            // Rolled back first: the duplicate is looked for among committed events.
+            drop(tx);
+            let ids: Vec<String> = batch.rows.iter().map(|p| p.event_id.clone()).collect();
+            let mut conn = store.pool.acquire().await?;
+            let existing = existing_ids(&mut conn, &ids).await?;
+            Err(duplicate_or(&batch.rows, &existing, e))
+        }
+    }
+}
+
+/// Inserts several batches in one transaction, each as [`insert`] would after the one before.
+/// All or none: `None` when any batch fails, with nothing stored.
+pub(super) async fn insert_together(
+    store: &PgStore,
+    batches: &[&PreparedBatch],
+    mode: CaptureMode,
+) -> Result<Option<Vec<InsertReport>>> {
+    if refuse_group(batches, mode) {
+        return Ok(None);
+    }
+    let mut tx = store.pool.begin().await?;
+    let mut reports = Vec::with_capacity(batches.len());
+    for batch in batches {
+        match insert_within(&mut tx, batch, mode).await {
+            Ok(r) => reports.push(r),
+            Err(f) => return Ok(give_up(f)),
+        }
+    }
+    tx.commit().await?;
+    Ok(Some(reports))
+}
+
+/// Writes one batch inside `tx`.
+async fn insert_within(
+    tx: &mut PgConnection,
+    batch: &PreparedBatch,
+    mode: CaptureMode,
+) -> std::result::Result<InsertReport, Failed> {
     let mut report = InsertReport::default();
     if batch.is_empty() {
         return Ok(report);
@@ -29,12 +81,6 @@ pub(super) async fn insert(
         rows: prepared,
         prefixes,
     } = batch;
-    let dups = in_batch_duplicates(&prepared);
-    if let (CaptureMode::Atomic, Some(&i)) = (mode, dups.first()) {
-        return Err(StoreError::DuplicateEventId(prepared[i].event_id.clone()));
-    }
-    let ids: Vec<String> = prepared.iter().map(|p| p.event_id.clone()).collect();
-    let mut tx = store.pool.begin().await?;
     // The counter row's lock is held to commit: writers queue here, so sequence numbers are
     // gap-free and become visible in order.
     let base: i64 = sqlx::query_scalar("SELECT value FROM seq_counter WHERE id = 1 FOR UPDATE")
@@ -42,45 +88,39 @@ pub(super) async fn insert(
         .await?;
     let mut keep = vec![true; prepared.len()];
     if mode == CaptureMode::Proceed {
-        let existing = existing_ids(&mut tx, &ids).await?;
-        reject_duplicates(&prepared, &dups, &existing, &mut keep, &mut report);
+        let dups = in_batch_duplicates(prepared);
+        let ids: Vec<String> = prepared.iter().map(|p| p.event_id.clone()).collect();
+        let existing = existing_ids(tx, &ids).await?;
+        reject_duplicates(prepared, &dups, &existing, &mut keep, &mut report);
     }
     // The provenance ledger, under the write lock: what it reads is what the previous batch
     // left, and its effects commit with the events.
     let mut effects = None;
-    if let Some(needs) = crate::provenance::ledger_needs(&prepared, &mut keep, mode, &mut report)? {
-        let view = crate::provenance::postgres::load(&mut tx, &needs).await?;
-        match crate::provenance::apply(&prepared, &mut keep, mode, &view, &mut report) {
+    if let Some(needs) = crate::provenance::ledger_needs(prepared, &mut keep, mode, &mut report)? {
+        let view = crate::provenance::postgres::load(tx, &needs).await?;
+        match crate::provenance::apply(prepared, &mut keep, mode, &view, &mut report) {
             Ok(e) => effects = Some(e),
-            Err(e) => {
-                drop(tx);
-                let mut conn = store.pool.acquire().await?;
-                let existing = existing_ids(&mut conn, &ids).await?;
-                return Err(duplicate_or(&prepared, &existing, e));
-            }
+            Err(e) => return Err(Failed::Recheck(e)),
         }
     }
-    let rows = numbered(&prepared, &keep, base);
+    let rows = numbered(prepared, &keep, base);
     let top = base + rows.len() as i64;
-    let appended = append_log(&mut tx, base, &rows).await?;
-    match write_rows(&mut tx, &rows, &prefixes, top, &appended).await {
+    let appended = append_log(tx, base, &rows).await?;
+    match write_rows(tx, &rows, prefixes, top, &appended).await {
         Ok(()) => {}
         Err(StoreError::Database(sqlx::Error::Database(db)))
             if mode == CaptureMode::Atomic && db.is_unique_violation() =>
         {
-            drop(tx);
-            let mut conn = store.pool.acquire().await?;
-            let existing = existing_ids(&mut conn, &ids).await?;
-            let e = StoreError::Database(sqlx::Error::Database(db));
-            return Err(duplicate_or(&prepared, &existing, e));
+            return Err(Failed::Recheck(StoreError::Database(
+                sqlx::Error::Database(db),
+            )));
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     }
     if let Some(effects) = &effects {
         let seqs = crate::provenance::seqs(&rows);
-        crate::provenance::postgres::write(&mut tx, effects, &seqs).await?;
+        crate::provenance::postgres::write(tx, effects, &seqs).await?;
     }
-    tx.commit().await?;
     report.inserted = rows.iter().map(|(seq, _)| *seq).collect();
     Ok(report)
 }

@@ -84,6 +84,14 @@ store_impl!(PgStore, Backend::Postgres, {
         insert::insert(self, batch, mode).await
     }
 
+    async fn insert_prepared_together(
+        &self,
+        batches: &[&crate::PreparedBatch],
+        mode: crate::CaptureMode,
+    ) -> Result<Option<Vec<crate::InsertReport>>> {
+        insert::insert_together(self, batches, mode).await
+    }
+
     async fn lot(&self, key: &str) -> Result<Option<::provenance::LotState>> {
         let mut c = self.read().acquire().await?;
         crate::provenance::postgres::lot(&mut c, key).await

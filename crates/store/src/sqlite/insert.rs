@@ -8,8 +8,8 @@ use sqlx::{Sqlite, Transaction};
 
 use super::SqliteStore;
 use crate::prepare::{
-    DuplicateKey, Prepared, PreparedBatch, duplicate_or, in_batch_duplicates, numbered,
-    reject_duplicates,
+    DuplicateKey, Failed, Prepared, PreparedBatch, duplicate_or, give_up, in_batch_duplicates,
+    in_batch_error, numbered, refuse_group, reject_duplicates,
 };
 use crate::{CaptureMode, InsertReport, Result, StoreError};
 
@@ -29,6 +29,59 @@ pub(super) async fn insert(
     batch: PreparedBatch,
     mode: CaptureMode,
 ) -> Result<InsertReport> {
+    if batch.is_empty() {
+        return Ok(InsertReport::default());
+    }
+    if let Some(e) = in_batch_error(&batch, mode) {
+        return Err(e);
+    }
+    let mut tx = store.write.begin_with("BEGIN IMMEDIATE").await?;
+    match insert_within(&mut tx, &batch, mode).await {
+        Ok(report) => {
+            tx.commit().await?;
+            Ok(report)
+        }
+        Err(Failed::Plain(e)) => Err(e),
+        Err(Failed::Recheck(e)) => {
+            // Rolled back first: the duplicate is looked for among committed events.
+            drop(tx);
+            let mut conn = store.read.acquire().await?;
+            let existing = existing_ids(&mut conn, &batch.rows).await?;
+            Err(duplicate_or(&batch.rows, &existing, e))
+        }
+    }
+}
+
+/// Inserts several batches in one transaction, each as [`insert`] would after the one before:
+/// a document's fixed cost (the commit above all) is paid once for the group. All or none:
+/// `None` when any batch fails, with nothing stored (the caller then inserts them one at a
+/// time, which tells each outcome precisely).
+pub(super) async fn insert_together(
+    store: &SqliteStore,
+    batches: &[&PreparedBatch],
+    mode: CaptureMode,
+) -> Result<Option<Vec<InsertReport>>> {
+    if refuse_group(batches, mode) {
+        return Ok(None);
+    }
+    let mut tx = store.write.begin_with("BEGIN IMMEDIATE").await?;
+    let mut reports = Vec::with_capacity(batches.len());
+    for batch in batches {
+        match insert_within(&mut tx, batch, mode).await {
+            Ok(r) => reports.push(r),
+            Err(f) => return Ok(give_up(f)),
+        }
+    }
+    tx.commit().await?;
+    Ok(Some(reports))
+}
+
+/// Writes one batch inside `tx`, which holds the write lock.
+async fn insert_within(
+    tx: &mut Transaction<'_, Sqlite>,
+    batch: &PreparedBatch,
+    mode: CaptureMode,
+) -> std::result::Result<InsertReport, Failed> {
     let mut report = InsertReport::default();
     if batch.is_empty() {
         return Ok(report);
@@ -37,54 +90,42 @@ pub(super) async fn insert(
         rows: prepared,
         prefixes,
     } = batch;
-    let dups = in_batch_duplicates(&prepared);
-    if let (CaptureMode::Atomic, Some(&i)) = (mode, dups.first()) {
-        return Err(StoreError::DuplicateEventId(prepared[i].event_id.clone()));
-    }
-    let mut tx = store.write.begin_with("BEGIN IMMEDIATE").await?;
     let mut keep = vec![true; prepared.len()];
     if mode == CaptureMode::Proceed {
-        let existing = existing_ids(&mut tx, &prepared).await?;
-        reject_duplicates(&prepared, &dups, &existing, &mut keep, &mut report);
+        let dups = in_batch_duplicates(prepared);
+        let existing = existing_ids(tx, prepared).await?;
+        reject_duplicates(prepared, &dups, &existing, &mut keep, &mut report);
     }
     // The provenance ledger, under the write lock: what it reads is what the previous batch
     // left, and its effects commit with the events.
     let mut effects = None;
-    if let Some(needs) = crate::provenance::ledger_needs(&prepared, &mut keep, mode, &mut report)? {
-        let view = crate::provenance::sqlite::load(&mut tx, &needs).await?;
-        match crate::provenance::apply(&prepared, &mut keep, mode, &view, &mut report) {
+    if let Some(needs) = crate::provenance::ledger_needs(prepared, &mut keep, mode, &mut report)? {
+        let view = crate::provenance::sqlite::load(tx, &needs).await?;
+        match crate::provenance::apply(prepared, &mut keep, mode, &view, &mut report) {
             Ok(e) => effects = Some(e),
-            Err(e) => {
-                drop(tx);
-                let mut conn = store.read.acquire().await?;
-                let existing = existing_ids(&mut conn, &prepared).await?;
-                return Err(duplicate_or(&prepared, &existing, e));
-            }
+            Err(e) => return Err(Failed::Recheck(e)),
         }
     }
     let base: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events")
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
-    let rows = numbered(&prepared, &keep, base);
-    let appended = append_log(&mut tx, base, &rows).await?;
-    match write_rows(&mut tx, &rows, &prefixes, &appended).await {
+    let rows = numbered(prepared, &keep, base);
+    let appended = append_log(tx, base, &rows).await?;
+    match write_rows(tx, &rows, prefixes, &appended).await {
         Ok(()) => {}
         Err(StoreError::Database(sqlx::Error::Database(db)))
             if mode == CaptureMode::Atomic && db.is_unique_violation() =>
         {
-            drop(tx);
-            let mut conn = store.read.acquire().await?;
-            let existing = existing_ids(&mut conn, &prepared).await?;
-            let e = StoreError::Database(sqlx::Error::Database(db));
-            return Err(duplicate_or(&prepared, &existing, e));
+            return Err(Failed::Recheck(StoreError::Database(
+                sqlx::Error::Database(db),
+            )));
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     }
     if let Some(effects) = &effects {
         let seqs = crate::provenance::seqs(&rows);
-        crate::provenance::sqlite::write(&mut tx, effects, &seqs).await?;
+        crate::provenance::sqlite::write(tx, effects, &seqs).await?;
     }
-    tx.commit().await?;
     report.inserted = rows.iter().map(|(seq, _)| *seq).collect();
     Ok(report)
 }

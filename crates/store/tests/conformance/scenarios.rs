@@ -16,6 +16,7 @@ pub use crate::declaration_scenarios::*;
 use crate::fixtures::*;
 pub use crate::provenance_scenarios::*;
 pub use crate::record_scenarios::*;
+pub use crate::together_scenarios::*;
 
 fn all() -> Viewer {
     Viewer::operator()
