@@ -146,28 +146,14 @@ const GROUP_JOBS: usize = 64;
 /// Claims the oldest pending job (or one a dead worker left running past its lease), and the
 /// ones after it while the documents are small.
 async fn claim_group(app: &App) -> store::Result<Vec<(CaptureJob, Vec<u8>)>> {
-    let mut jobs: Vec<(CaptureJob, Vec<u8>)> = Vec::new();
-    let mut bytes = 0;
-    while bytes < GROUP_BYTES && jobs.len() < GROUP_JOBS {
-        let claimed = app
-            .store
-            .claim_capture_job_at(app.clock.now(), store::DEFAULT_JOB_LEASE)
-            .await;
-        match claimed {
-            Ok(Some(job)) => {
-                bytes += job.1.len();
-                jobs.push(job);
-            }
-            Ok(None) => break,
-            Err(e) if jobs.is_empty() => return Err(e),
-            Err(e) => {
-                // Those claimed are processed; the rest wait for the next round.
-                tracing::warn!("claiming a capture job failed: {e}");
-                break;
-            }
-        }
-    }
-    Ok(jobs)
+    app.store
+        .claim_capture_jobs_at(
+            app.clock.now(),
+            store::DEFAULT_JOB_LEASE,
+            GROUP_JOBS,
+            GROUP_BYTES,
+        )
+        .await
 }
 
 /// Prepares the jobs' documents (the ones `submit` prepared are taken as they are), stores
@@ -211,7 +197,7 @@ async fn process_group(app: &App, jobs: Vec<(CaptureJob, Vec<u8>)>) {
         };
         prepared.push((job, p));
     }
-    let mut outcomes: Vec<(CaptureJob, CaptureOutcome)> = Vec::with_capacity(prepared.len());
+    let mut outcomes: Vec<(String, CaptureOutcome)> = Vec::with_capacity(prepared.len());
     let mut rest = prepared.into_iter().peekable();
     while let Some((job, p)) = rest.next() {
         let mode = job.mode;
@@ -231,13 +217,17 @@ async fn process_group(app: &App, jobs: Vec<(CaptureJob, Vec<u8>)>) {
         for (i, r) in results {
             if let Some(job) = jobs.get_mut(i).and_then(Option::take) {
                 let instance = format!("/capture/{}", job.id);
-                outcomes.push((job, outcome(r, &instance)));
+                outcomes.push((job.id, outcome(r, &instance)));
             }
         }
     }
-    for (job, outcome) in outcomes {
-        if let Err(e) = app.store.finish_capture_job(&job.id, outcome).await {
-            tracing::error!("capture job {} could not be finished: {e}", job.id);
+    if let Err(e) = app.store.finish_capture_jobs(&outcomes).await {
+        // One at a time, so that one job the store cannot finish does not hold up the others.
+        tracing::warn!("capture jobs could not be finished together: {e}");
+        for (id, outcome) in outcomes {
+            if let Err(e) = app.store.finish_capture_job(&id, outcome).await {
+                tracing::error!("capture job {id} could not be finished: {e}");
+            }
         }
     }
 }

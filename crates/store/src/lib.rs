@@ -257,7 +257,37 @@ pub trait Store: Send + Sync + 'static {
         let _ = (now, lease);
         self.claim_capture_job().await
     }
+    /// Claims, in one statement, the jobs [`Store::claim_capture_job_at`] would claim one after
+    /// the other: at most `max_jobs`, in order, and no more once the documents claimed reach
+    /// `max_bytes` (the first job is claimed whatever its size). A worker stores small
+    /// documents together, and claiming them one transaction each would cost as much.
+    async fn claim_capture_jobs_at(
+        &self,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+        max_jobs: usize,
+        max_bytes: usize,
+    ) -> Result<Vec<(CaptureJob, Vec<u8>)>> {
+        let mut jobs = Vec::new();
+        let mut bytes = 0;
+        while jobs.len() < max_jobs && bytes < max_bytes {
+            let Some(job) = self.claim_capture_job_at(now, lease).await? else {
+                break;
+            };
+            bytes += job.1.len();
+            jobs.push(job);
+        }
+        Ok(jobs)
+    }
     async fn finish_capture_job(&self, id: &str, outcome: CaptureOutcome) -> Result<()>;
+    /// [`Store::finish_capture_job`] for several jobs, in one transaction where the backend
+    /// has them; an unknown job fails the whole call.
+    async fn finish_capture_jobs(&self, outcomes: &[(String, CaptureOutcome)]) -> Result<()> {
+        for (id, outcome) in outcomes {
+            self.finish_capture_job(id, outcome.clone()).await?;
+        }
+        Ok(())
+    }
     async fn get_capture_job(&self, id: &str, org: OrgId) -> Result<Option<CaptureJob>>;
     async fn list_capture_jobs(&self, org: OrgId, page: &PageRequest) -> Result<Page<CaptureJob>>;
 

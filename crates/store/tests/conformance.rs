@@ -139,6 +139,7 @@ on_every_backend!(
     distinct_values,
     capture_job_lifecycle,
     capture_jobs_claimed_once_under_concurrency,
+    capture_jobs_claimed_in_groups,
     organisations,
     named_queries,
     subscriptions_cas,

@@ -9,14 +9,13 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
 };
 
-use crate::common::{JOB_COLUMNS, micros, row_decoders, store_impl};
-use crate::{Backend, CaptureJob, Result, StoreError};
+use crate::common::{row_decoders, store_impl};
+use crate::{Backend, Result, StoreError};
 
 /// The SQLite store.
 #[derive(Debug, Clone)]
@@ -166,28 +165,6 @@ impl SqliteStore {
     }
 
     row_decoders!(SqliteRow);
-
-    async fn claim_at(
-        &self,
-        now: DateTime<Utc>,
-        lease: chrono::Duration,
-    ) -> Result<Option<(CaptureJob, Vec<u8>)>> {
-        use sqlx::Row;
-        let row = sqlx::query(&format!(
-            "UPDATE capture_jobs SET state = 'running', started_at = $1 WHERE n = \
-             (SELECT n FROM capture_jobs WHERE state = 'pending' \
-              OR (state = 'running' AND started_at < $2) ORDER BY n LIMIT 1) \
-             RETURNING {JOB_COLUMNS}, document"
-        ))
-        .bind(micros(now))
-        .bind(micros(now - lease))
-        .fetch_optional(self.write())
-        .await?;
-        match row {
-            None => Ok(None),
-            Some(r) => Ok(Some((Self::job_row(&r)?, r.try_get("document")?))),
-        }
-    }
 }
 
 store_impl!(SqliteStore, Backend::Sqlite, {
@@ -239,18 +216,6 @@ store_impl!(SqliteStore, Backend::Sqlite, {
     async fn graph_events(&self, nodes: &[String]) -> Result<Vec<(String, String)>> {
         let mut c = self.read().acquire().await?;
         crate::provenance::sqlite::node_events(&mut c, nodes).await
-    }
-
-    async fn claim_capture_job(&self) -> Result<Option<(CaptureJob, Vec<u8>)>> {
-        self.claim_at(Utc::now(), crate::DEFAULT_JOB_LEASE).await
-    }
-
-    async fn claim_capture_job_at(
-        &self,
-        now: DateTime<Utc>,
-        lease: chrono::Duration,
-    ) -> Result<Option<(CaptureJob, Vec<u8>)>> {
-        self.claim_at(now, lease).await
     }
 
     async fn next_status_index(&self, issuer: crate::OrgId) -> Result<i64> {

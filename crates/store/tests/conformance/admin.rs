@@ -134,6 +134,12 @@ pub async fn capture_jobs_claimed_once_under_concurrency(s: Arc<dyn Store>) {
             let mut mine = Vec::new();
             while let Some((j, _)) = s.claim_capture_job().await.unwrap() {
                 mine.push(j.id);
+                // Claims in groups race with claims one at a time.
+                let group = s
+                    .claim_capture_jobs_at(Utc::now(), Duration::minutes(5), 3, usize::MAX)
+                    .await
+                    .unwrap();
+                mine.extend(group.into_iter().map(|(j, _)| j.id));
             }
             mine
         }));
@@ -144,6 +150,71 @@ pub async fn capture_jobs_claimed_once_under_concurrency(s: Arc<dyn Store>) {
     }
     let unique: HashSet<&String> = all_ids.iter().collect();
     assert_eq!((all_ids.len(), unique.len()), (20, 20));
+}
+
+pub async fn capture_jobs_claimed_in_groups(s: Arc<dyn Store>) {
+    let mut ids = Vec::new();
+    for doc in ["aaaa", "bb", "cccc", "d", "eeeeee", "f"] {
+        ids.push(s.create_capture_job(job(1, doc)).await.unwrap().id);
+    }
+    let (now, lease) = (Utc::now(), Duration::minutes(5));
+    let claim = |max_jobs, max_bytes| {
+        let s = s.clone();
+        async move {
+            let jobs = s
+                .claim_capture_jobs_at(now, lease, max_jobs, max_bytes)
+                .await
+                .unwrap();
+            assert!(jobs.iter().all(|(j, _)| j.state == JobState::Running));
+            jobs.into_iter()
+                .map(|(j, d)| (j.id, String::from_utf8(d).unwrap()))
+                .collect::<Vec<_>>()
+        }
+    };
+    // In order, and no more once the documents reach the bytes asked for: 4 + 2 < 7, so the
+    // third is claimed too, and the fourth is not.
+    let first = claim(10, 7).await;
+    assert_eq!(
+        first,
+        [
+            (ids[0].clone(), "aaaa".into()),
+            (ids[1].clone(), "bb".into()),
+            (ids[2].clone(), "cccc".into())
+        ]
+    );
+    // The first job is claimed whatever its size; at most `max_jobs`.
+    assert_eq!(claim(10, 0).await, [(ids[3].clone(), "d".into())]);
+    let rest = claim(1, usize::MAX).await;
+    assert_eq!(rest, [(ids[4].clone(), "eeeeee".into())]);
+    assert_eq!(claim(10, usize::MAX).await.len(), 1);
+    assert!(claim(10, usize::MAX).await.is_empty());
+
+    // Finishing several is all or none: an unknown job finishes none of them.
+    let outcome = |captured| CaptureOutcome {
+        success: true,
+        captured,
+        errors: vec![],
+    };
+    let unknown = [
+        (ids[0].clone(), outcome(1)),
+        ("nope".to_owned(), outcome(2)),
+    ];
+    assert!(matches!(
+        s.finish_capture_jobs(&unknown).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let j0 = s.get_capture_job(&ids[0], OrgId(1)).await.unwrap().unwrap();
+    assert_eq!(j0.state, JobState::Running);
+    let all: Vec<(String, CaptureOutcome)> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.clone(), outcome(i as i64)))
+        .collect();
+    s.finish_capture_jobs(&all).await.unwrap();
+    for (i, id) in ids.iter().enumerate() {
+        let j = s.get_capture_job(id, OrgId(1)).await.unwrap().unwrap();
+        assert_eq!((j.state, j.captured), (JobState::Finished, i as i64));
+    }
 }
 
 fn org(name: &str, role: Role, token: &str) -> NewOrg {
