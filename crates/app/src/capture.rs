@@ -2,7 +2,9 @@
 //! → hash IDs (missing eventIDs filled with the hash ID; eventIDs the client sent kept exactly)
 //! → recordTime (from the injected clock) → [`NewEvent`]s → one store insert.
 //!
-//! [`prepare`] is pure apart from the random fallback ID; [`store_prepared`] does the I/O.
+//! [`prepare`] is pure apart from the random fallback ID; [`store_prepared`] does the I/O, and
+//! [`store_prepared_together`] does it for several small documents in one transaction
+//! ([`capture_many`] and the capture-job worker group them).
 
 use std::collections::HashMap;
 use std::sync::Arc;
