@@ -10,9 +10,11 @@ use chrono::{DateTime, Utc};
 use crate::{CaptureMode, JobState, Result, Role, StoreError};
 
 mod decoders;
+mod jobs;
 mod store_impl;
 
 pub(crate) use decoders::row_decoders;
+pub(crate) use jobs::{claim_jobs_sql, job_queries};
 pub(crate) use store_impl::store_impl;
 
 pub(crate) fn micros(t: DateTime<Utc>) -> i64 {
@@ -86,22 +88,6 @@ pub(crate) fn conflict(
 
 pub(crate) const JOB_COLUMNS: &str =
     "n, id, org_id, mode, state, created_at, finished_at, success, captured, errors";
-
-/// Claims the oldest claimable jobs (pending, or running past their lease): at most `$3`, in
-/// order, while the documents claimed before each one add up to fewer than `$4` bytes (the
-/// first whatever its size).
-/// `lock` is PostgreSQL's `FOR UPDATE SKIP LOCKED`.
-pub(crate) fn claim_jobs_sql(lock: &str) -> String {
-    format!(
-        "UPDATE capture_jobs SET state = 'running', started_at = $1 WHERE n IN \
-         (SELECT n FROM (SELECT n, SUM(len) OVER (ORDER BY n) - len AS before, \
-            ROW_NUMBER() OVER (ORDER BY n) AS k FROM \
-           (SELECT n, length(document) AS len FROM capture_jobs WHERE state = 'pending' \
-            OR (state = 'running' AND started_at < $2) ORDER BY n LIMIT $3 {lock}) p) w \
-          WHERE k = 1 OR before < $4) \
-         RETURNING {JOB_COLUMNS}, document"
-    )
-}
 
 /// A keyset page from `limit + 1` fetched items: the extra one says whether more follow.
 pub(crate) fn key_page<T>(

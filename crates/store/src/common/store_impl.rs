@@ -379,28 +379,7 @@ macro_rules! store_impl {
                 max_jobs: usize,
                 max_bytes: usize,
             ) -> $crate::Result<Vec<($crate::CaptureJob, Vec<u8>)>> {
-                use sqlx::Row;
-                // PostgreSQL's concurrent workers each take different jobs instead of queueing
-                // on the same rows; SQLite has one writer.
-                let lock = match $backend {
-                    $crate::Backend::Postgres => "FOR UPDATE SKIP LOCKED",
-                    $crate::Backend::Sqlite => "",
-                };
-                let rows = sqlx::query(&$crate::common::claim_jobs_sql(lock))
-                    .bind($crate::common::micros(now))
-                    .bind($crate::common::micros(now - lease))
-                    .bind(i64::try_from(max_jobs).unwrap_or(i64::MAX))
-                    .bind(i64::try_from(max_bytes).unwrap_or(i64::MAX))
-                    .fetch_all(self.write())
-                    .await?;
-                let mut jobs = Vec::with_capacity(rows.len());
-                for r in &rows {
-                    let n: i64 = r.try_get("n")?;
-                    jobs.push((n, Self::job_row(r)?, r.try_get::<Vec<u8>, _>("document")?));
-                }
-                // RETURNING promises no order: claim order is job order.
-                jobs.sort_by_key(|(n, _, _)| *n);
-                Ok(jobs.into_iter().map(|(_, job, doc)| (job, doc)).collect())
+                self.claim_jobs(now, lease, max_jobs, max_bytes).await
             }
 
             async fn finish_capture_job(
@@ -415,30 +394,7 @@ macro_rules! store_impl {
                 &self,
                 outcomes: &[(String, $crate::CaptureOutcome)],
             ) -> $crate::Result<()> {
-                let finished_at = $crate::common::micros(chrono::Utc::now());
-                let mut tx = self.write().begin().await?;
-                for (id, outcome) in outcomes {
-                    let errors = $crate::common::to_json(&outcome.errors)?;
-                    let done = sqlx::query(
-                        "UPDATE capture_jobs SET state = 'finished', finished_at = $2, \
-                         success = $3, captured = $4, errors = $5 WHERE id = $1",
-                    )
-                    .bind(id)
-                    .bind(finished_at)
-                    .bind(outcome.success)
-                    .bind(outcome.captured)
-                    .bind(&errors)
-                    .execute(&mut *tx)
-                    .await?;
-                    if done.rows_affected() == 0 {
-                        return Err($crate::StoreError::NotFound {
-                            what: "capture job",
-                            name: id.to_owned(),
-                        });
-                    }
-                }
-                tx.commit().await?;
-                Ok(())
+                self.finish_jobs(outcomes).await
             }
 
             async fn get_capture_job(

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 
-use crate::common::{row_decoders, store_impl};
+use crate::common::{job_queries, row_decoders, store_impl};
 use crate::{Backend, Result, StoreError};
 
 /// The PostgreSQL store.
@@ -48,6 +48,8 @@ impl PgStore {
 
     row_decoders!(PgRow);
 }
+
+job_queries!(PgStore, Backend::Postgres);
 
 store_impl!(PgStore, Backend::Postgres, {
     async fn insert_prepared(

@@ -14,7 +14,7 @@ use sqlx::sqlite::{
     SqliteSynchronous,
 };
 
-use crate::common::{row_decoders, store_impl};
+use crate::common::{job_queries, row_decoders, store_impl};
 use crate::{Backend, Result, StoreError};
 
 /// The SQLite store.
@@ -166,6 +166,8 @@ impl SqliteStore {
 
     row_decoders!(SqliteRow);
 }
+
+job_queries!(SqliteStore, Backend::Sqlite);
 
 store_impl!(SqliteStore, Backend::Sqlite, {
     async fn insert_prepared(
