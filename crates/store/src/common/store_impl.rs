@@ -365,11 +365,8 @@ macro_rules! store_impl {
                 now: chrono::DateTime<chrono::Utc>,
                 lease: chrono::Duration,
             ) -> $crate::Result<Option<($crate::CaptureJob, Vec<u8>)>> {
-                Ok(self
-                    .claim_capture_jobs_at(now, lease, 1, usize::MAX)
-                    .await?
-                    .into_iter()
-                    .next())
+                let mut one = self.claim_jobs(now, lease, 1, usize::MAX).await?;
+                Ok(one.pop())
             }
 
             async fn claim_capture_jobs_at(
