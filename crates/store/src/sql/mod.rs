@@ -3,15 +3,16 @@
 //!
 //! # Which index serves which query parameter
 //!
-//! Single-valued columns of `events`:
-//! - `eventType` — `events_type (event_type, seq)`
-//! - `GE_/LT_eventTime`, `orderBy=eventTime` — `events_event_time (event_time, seq)`
-//! - `GE_/LT_recordTime`, `orderBy=recordTime` — `events_record_time (record_time, seq)`
-//! - `EQ_action` — `events_action (action, seq)`
+//! Single-valued columns of `events` (each index is on (column, seq) on PostgreSQL; on SQLite
+//! on (column) alone, whose entries end with the rowid, which is seq):
+//! - `eventType` — `events_type`
+//! - `GE_/LT_eventTime`, `orderBy=eventTime` — `events_event_time`
+//! - `GE_/LT_recordTime`, `orderBy=recordTime` — `events_record_time`
+//! - `EQ_action` — `events_action`
 //! - `EQ_bizStep` — `events_biz_step`; `EQ_disposition` — `events_disposition`
 //! - `EQ_/WD_readPoint` — `events_read_point`; `EQ_/WD_bizLocation` — `events_biz_location`
 //! - `EQ_transformationID` — `events_transformation`; `EQ_eventID` — the unique `event_id` index
-//! - visibility by capturing organisation — `events_captured_by (captured_by, seq)`
+//! - visibility by capturing organisation — `events_captured_by`
 //! - no `orderBy` (capture order), pagination tie-breaks, `events_after` — the primary key `seq`
 //!
 //! Everything multi-valued lives in `event_index (seq, i, k, name, text, num, time)`, one row

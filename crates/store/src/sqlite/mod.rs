@@ -4,6 +4,8 @@
 //! lock (which could fail under concurrency instead of waiting on `busy_timeout`).
 
 mod insert;
+#[cfg(test)]
+mod plans;
 
 use std::str::FromStr;
 use std::sync::Arc;
