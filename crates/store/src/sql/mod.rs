@@ -32,7 +32,8 @@
 //!   `EQ_uom`, the string form of `EQ_{field}` in every scope (`ILMD_`, `INNER_`,
 //!   `ERROR_DECLARATION_`, `SENSORELEMENT_`, `SENSORMETADATA_`, `SENSORREPORT_`, `readPoint_`,
 //!   `bizLocation_`), and `EXISTS_{field}` in every scope (an index-only scan of the scope's
-//!   kind, checking `name`; on SQLite `event_index_kind (k, name)`);
+//!   kind, checking `name`; on SQLite `event_index_kind (k, name)`, partial: it holds only
+//!   the kinds `EXISTS_` can name, and the query repeats its WHERE);
 //! - the `/epcs` resource — on SQLite `event_index_epc (text) WHERE k BETWEEN 1 AND 5`;
 //! - `event_index_num (k, name, num)` serves `EQ/GT/GE/LT/LE_quantity[_{uom}]`,
 //!   `…_value/minValue/maxValue/meanValue/sDev/percValue[_{uom}]`, `GE/LT_percRank`, and the

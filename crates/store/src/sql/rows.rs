@@ -1,6 +1,8 @@
 //! The tests on an event's rows in `event_index` (`Condition::Row`), and how the events that
 //! hold a text are found: through the term index ([`crate::terms`]) or the B-trees.
 
+#[cfg(test)]
+use epcis::query::Kind;
 use epcis::query::{Bound, Cmp, FieldValue, NameTest, RowPred, RowTest, TextMatch};
 
 use super::{Arg, Sql};
@@ -13,10 +15,24 @@ pub(super) fn row_test(s: &mut Sql, t: &RowTest, b: Backend) {
         RowPred::Field(values) => field_rows(s, t, values, b),
         p => {
             rows_of(s, t, &Finder::Rows);
+            if matches!(p, RowPred::Any) && b == Backend::Sqlite {
+                s.push(SQLITE_EXISTS_KINDS);
+            }
             pred(s, p);
         }
     }
     s.push(")");
+}
+
+/// The WHERE of SQLite's partial index `event_index_kind` (migration 0011), word for word:
+/// SQLite uses a partial index only for a query whose WHERE contains the index's own terms.
+/// Only the kinds an `EXISTS_` parameter can name have entries ([`exists_indexed`]).
+const SQLITE_EXISTS_KINDS: &str = " AND (x.k = 30 OR x.k = 40 OR x.k >= 70)";
+
+/// Whether `event_index_kind` holds the rows of kind `k` on SQLite.
+#[cfg(test)]
+fn exists_indexed(k: Kind) -> bool {
+    matches!(k, Kind::ErrorDeclaration | Kind::SensorElements) || k.code() >= Kind::Field.code()
 }
 
 /// How the events holding given texts are found ([`crate::terms`]).
@@ -247,4 +263,74 @@ fn field_values(s: &mut Sql, values: &[FieldValue]) {
         s.push("1 = 0");
     }
     s.push(")");
+}
+
+#[cfg(test)]
+mod tests {
+    use epcis::query::{Condition, EventQuery, Kind, RowPred};
+
+    use super::{SQLITE_EXISTS_KINDS, exists_indexed};
+
+    /// Every kind an `EXISTS_` parameter can name has entries in SQLite's partial
+    /// `event_index_kind`; a kind left out would make its `EXISTS_` find nothing.
+    #[test]
+    fn exists_parameters_name_only_indexed_kinds() {
+        let mut names = vec![
+            "EXISTS_errorDeclaration".to_owned(),
+            "EXISTS_sensorElementList".to_owned(),
+        ];
+        for inner in ["", "INNER_"] {
+            for scope in [
+                "",
+                "ILMD_",
+                "ERROR_DECLARATION_",
+                "SENSORELEMENT_",
+                "SENSORMETADATA_",
+                "SENSORREPORT_",
+                "readPoint_",
+                "bizLocation_",
+            ] {
+                names.push(format!("EXISTS_{inner}{scope}https://ns.example.com/voc#f"));
+                names.push(format!("EXISTS_{inner}{scope}ex:f"));
+            }
+        }
+        let mut seen = 0;
+        for name in names {
+            let q = EventQuery::from_pairs(&[(name.clone(), String::new())])
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            for c in &q.conditions {
+                if let Condition::Row(t) = c
+                    && t.pred == RowPred::Any
+                {
+                    seen += 1;
+                    for k in &t.kinds {
+                        assert!(exists_indexed(*k), "{name} asks for {k:?}");
+                    }
+                }
+            }
+        }
+        assert_eq!(seen, 34, "every EXISTS_ parameter is a row test");
+    }
+
+    #[test]
+    fn the_partial_index_where_names_the_kind_codes() {
+        let expected = format!(
+            " AND (x.k = {} OR x.k = {} OR x.k >= {})",
+            Kind::ErrorDeclaration.code(),
+            Kind::SensorElements.code(),
+            Kind::Field.code()
+        );
+        assert_eq!(SQLITE_EXISTS_KINDS, expected);
+        let migration = include_str!("../../migrations/sqlite/0011_event_index_kind_partial.sql");
+        let index_where = SQLITE_EXISTS_KINDS
+            .trim_start_matches(" AND (")
+            .trim_end_matches(')')
+            .replace("x.", "");
+        assert!(
+            migration.contains(&format!("WHERE {index_where};")),
+            "the migration's WHERE is not {index_where}"
+        );
+        assert!(Kind::ALL.iter().all(|k| exists_indexed(*k)
+            == (matches!(k, Kind::ErrorDeclaration | Kind::SensorElements) || k.code() >= 70)));
+    }
 }

@@ -1,7 +1,9 @@
 //! The SQLite planner serves the single-column queries from the `events` indexes, in seq
 //! order, without sorting: migration 0010 left those indexes on (column) alone, trusting the
 //! rowid (seq) that ends every entry. A plan that falls back to a scan or a sort would still
-//! answer right, only slowly at scale, so no other test would notice.
+//! answer right, only slowly at scale, so no other test would notice. The same holds for
+//! `EXISTS_` and the partial `event_index_kind` of migration 0011: the planner uses a partial
+//! index only when the query repeats its WHERE.
 
 use sqlx::Row;
 
@@ -38,7 +40,7 @@ async fn single_column_queries_walk_their_index_in_seq_order() {
         t: Some(1_700_000_000_000_000),
         ..EventCursor::default()
     };
-    let cases: [Case; 8] = [
+    let cases: [Case; 11] = [
         (&[("EQ_bizStep", "shipping")], None, "events_biz_step"),
         (
             &[("EQ_bizStep", "shipping")],
@@ -65,6 +67,17 @@ async fn single_column_queries_walk_their_index_in_seq_order() {
             ],
             Some(&after),
             "events_event_time",
+        ),
+        (&[("EXISTS_errorDeclaration", "")], None, "event_index_kind"),
+        (
+            &[("EXISTS_sensorElementList", "")],
+            Some(&after),
+            "event_index_kind",
+        ),
+        (
+            &[("EXISTS_ILMD_https://ns.example.com/voc#colour", "")],
+            None,
+            "event_index_kind",
         ),
     ];
     for (pairs, cursor, index) in cases {
