@@ -3,6 +3,8 @@
 //! claimed with `FOR UPDATE SKIP LOCKED`, subscription cursors move by compare-and-set.
 
 mod insert;
+#[cfg(test)]
+mod plans;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -5,7 +5,7 @@ use epcis::query::{
     Column, Condition, Direction, EventQuery, Kind, NameTest, OrderKey, TimeColumn,
 };
 
-use super::rows::{candidates, finder, name_test, row_test};
+use super::rows::{self, candidates, finder, name_test, row_test};
 use super::{Arg, Sql};
 use crate::cursor::EventCursor;
 use crate::{Backend, Resource, Viewer};
@@ -196,7 +196,7 @@ pub(crate) fn distinct(
             ));
         } else {
             s.push("IN ").list(kinds.iter().map(|k| Arg::I16(k.code())));
-            s.push(" AND x.name = ''");
+            s.push(" AND x.name = ''").push(rows::POSTGRES_TEXT_KINDS);
         }
     } else {
         s.push(&format!("events e WHERE {col} IS NOT NULL"));
@@ -255,6 +255,9 @@ fn visibility(s: &mut Sql, viewer: &Viewer, other_conditions: bool, b: Backend) 
         s.push(" OR e.seq IN (SELECT x.seq FROM event_index x WHERE ");
         candidates(s, &finder(b, &kinds, &parties, &[]));
         s.push("x.k IN ").list(kinds.map(Arg::I16));
+        if b == Backend::Postgres {
+            s.push(rows::POSTGRES_TEXT_KINDS);
+        }
         s.push(" AND x.text IN ")
             .list(viewer.parties.iter().map(|p| Arg::Text(p.clone())))
             .push(")");

@@ -1,9 +1,7 @@
 //! The tests on an event's rows in `event_index` (`Condition::Row`), and how the events that
 //! hold a text are found: through the term index ([`crate::terms`]) or the B-trees.
 
-#[cfg(test)]
-use epcis::query::Kind;
-use epcis::query::{Bound, Cmp, FieldValue, NameTest, RowPred, RowTest, TextMatch};
+use epcis::query::{Bound, Cmp, FieldValue, Kind, NameTest, RowPred, RowTest, TextMatch};
 
 use super::{Arg, Sql};
 use crate::Backend;
@@ -15,8 +13,8 @@ pub(super) fn row_test(s: &mut Sql, t: &RowTest, b: Backend) {
         RowPred::Field(values) => field_rows(s, t, values, b),
         p => {
             rows_of(s, t, &Finder::Rows);
-            if matches!(p, RowPred::Any) && b == Backend::Sqlite {
-                s.push(SQLITE_EXISTS_KINDS);
+            if matches!(p, RowPred::Any) {
+                partial_index_terms(s, t, b, true);
             }
             pred(s, p);
         }
@@ -25,14 +23,54 @@ pub(super) fn row_test(s: &mut Sql, t: &RowTest, b: Backend) {
 }
 
 /// The WHERE of SQLite's partial index `event_index_kind` (migration 0011), word for word:
-/// SQLite uses a partial index only for a query whose WHERE contains the index's own terms.
-/// Only the kinds an `EXISTS_` parameter can name have entries ([`exists_indexed`]).
+/// a planner uses a partial index only for a query whose WHERE contains the index's own terms.
+/// Only the kinds an `EXISTS_` parameter can name have entries ([`sqlite_exists_indexed`]).
 const SQLITE_EXISTS_KINDS: &str = " AND (x.k = 30 OR x.k = 40 OR x.k >= 70)";
 
-/// Whether `event_index_kind` holds the rows of kind `k` on SQLite.
-#[cfg(test)]
-fn exists_indexed(k: Kind) -> bool {
+/// The WHERE of PostgreSQL's partial index `event_index_text` (migration 0009), word for word.
+/// The rows left out have no text a query tests on its own: quantities and sensor values
+/// (their text is the unit, tested beside the number through `event_index_num`), the
+/// percentile rank and the sensor times ([`postgres_text_indexed`]).
+pub(super) const POSTGRES_TEXT_KINDS: &str =
+    " AND x.k NOT IN (10, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60)";
+
+/// Whether SQLite's `event_index_kind` holds the rows of kind `k`.
+fn sqlite_exists_indexed(k: Kind) -> bool {
     matches!(k, Kind::ErrorDeclaration | Kind::SensorElements) || k.code() >= Kind::Field.code()
+}
+
+/// Whether PostgreSQL's `event_index_text` holds the rows of kind `k`.
+pub(super) fn postgres_text_indexed(k: Kind) -> bool {
+    !matches!(
+        k,
+        Kind::Quantity
+            | Kind::SensorValue
+            | Kind::SensorMinValue
+            | Kind::SensorMaxValue
+            | Kind::SensorMeanValue
+            | Kind::SensorSDev
+            | Kind::SensorPercValue
+            | Kind::SensorPercRank
+            | Kind::SensorTime
+            | Kind::SensorStartTime
+            | Kind::SensorEndTime
+    )
+}
+
+/// Repeats the WHERE of the partial index that serves a row test (`exists`: an `EXISTS_`
+/// test; otherwise a text test), so that the planner may use it: SQLite's
+/// `event_index_kind` for `EXISTS_`, PostgreSQL's `event_index_text` for both. Only when
+/// every kind of the test has entries in that index: a kind left out would lose its rows,
+/// while without the terms the planner merely finds another way.
+fn partial_index_terms(s: &mut Sql, t: &RowTest, b: Backend, exists: bool) {
+    let (terms, indexed): (&str, fn(Kind) -> bool) = match b {
+        Backend::Sqlite if exists => (SQLITE_EXISTS_KINDS, sqlite_exists_indexed),
+        Backend::Sqlite => return,
+        Backend::Postgres => (POSTGRES_TEXT_KINDS, postgres_text_indexed),
+    };
+    if t.kinds.iter().all(|k| indexed(*k)) {
+        s.push(terms);
+    }
 }
 
 /// How the events holding given texts are found ([`crate::terms`]).
@@ -106,6 +144,7 @@ fn text_rows(s: &mut Sql, t: &RowTest, ms: &[TextMatch], b: Backend) {
         }
         f => {
             rows_of(s, t, &f);
+            partial_index_terms(s, t, b, false);
             s.push(" AND ");
             text_matches(s, ms);
         }
@@ -126,6 +165,7 @@ fn field_rows(s: &mut Sql, t: &RowTest, values: &[FieldValue], b: Backend) {
     };
     if !matches!(texts_finder, Finder::Nothing) {
         rows_of(s, t, &texts_finder);
+        partial_index_terms(s, t, b, false);
         s.push(" AND x.text IN ")
             .list(texts.iter().map(|v| Arg::Text((*v).to_owned())));
         parts += 1;
@@ -269,7 +309,9 @@ fn field_values(s: &mut Sql, values: &[FieldValue]) {
 mod tests {
     use epcis::query::{Condition, EventQuery, Kind, RowPred};
 
-    use super::{SQLITE_EXISTS_KINDS, exists_indexed};
+    use super::{
+        POSTGRES_TEXT_KINDS, SQLITE_EXISTS_KINDS, postgres_text_indexed, sqlite_exists_indexed,
+    };
 
     /// Every kind an `EXISTS_` parameter can name has entries in SQLite's partial
     /// `event_index_kind`; a kind left out would make its `EXISTS_` find nothing.
@@ -304,7 +346,7 @@ mod tests {
                 {
                     seen += 1;
                     for k in &t.kinds {
-                        assert!(exists_indexed(*k), "{name} asks for {k:?}");
+                        assert!(sqlite_exists_indexed(*k), "{name} asks for {k:?}");
                     }
                 }
             }
@@ -312,25 +354,51 @@ mod tests {
         assert_eq!(seen, 34, "every EXISTS_ parameter is a row test");
     }
 
+    /// The terms the builder repeats are the WHERE of the migrations' partial indexes, and
+    /// name exactly the kinds the `…_indexed` functions say have entries.
     #[test]
-    fn the_partial_index_where_names_the_kind_codes() {
-        let expected = format!(
-            " AND (x.k = {} OR x.k = {} OR x.k >= {})",
-            Kind::ErrorDeclaration.code(),
-            Kind::SensorElements.code(),
-            Kind::Field.code()
+    fn partial_index_terms_agree_with_the_migrations() {
+        let codes = |f: fn(Kind) -> bool, has: bool| -> Vec<i16> {
+            Kind::ALL
+                .iter()
+                .filter(|k| f(**k) == has)
+                .map(|k| k.code())
+                .collect()
+        };
+        let sqlite = codes(sqlite_exists_indexed, true);
+        assert_eq!(
+            SQLITE_EXISTS_KINDS,
+            format!(
+                " AND (x.k = {} OR x.k = {} OR x.k >= {})",
+                sqlite[0], sqlite[1], sqlite[2]
+            )
         );
-        assert_eq!(SQLITE_EXISTS_KINDS, expected);
-        let migration = include_str!("../../migrations/sqlite/0011_event_index_kind_partial.sql");
-        let index_where = SQLITE_EXISTS_KINDS
-            .trim_start_matches(" AND (")
-            .trim_end_matches(')')
-            .replace("x.", "");
-        assert!(
-            migration.contains(&format!("WHERE {index_where};")),
-            "the migration's WHERE is not {index_where}"
+        assert!(sqlite[2..].iter().all(|c| *c >= Kind::Field.code()));
+        assert_eq!(
+            sqlite.len(),
+            2 + Kind::ALL.iter().filter(|k| k.code() >= 70).count()
         );
-        assert!(Kind::ALL.iter().all(|k| exists_indexed(*k)
-            == (matches!(k, Kind::ErrorDeclaration | Kind::SensorElements) || k.code() >= 70)));
+        let left_out = codes(postgres_text_indexed, false)
+            .iter()
+            .map(i16::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        assert_eq!(POSTGRES_TEXT_KINDS, format!(" AND x.k NOT IN ({left_out})"));
+        for (terms, migration) in [
+            (
+                &SQLITE_EXISTS_KINDS[6..SQLITE_EXISTS_KINDS.len() - 1],
+                include_str!("../../migrations/sqlite/0011_event_index_kind_partial.sql"),
+            ),
+            (
+                &POSTGRES_TEXT_KINDS[5..],
+                include_str!("../../migrations/postgres/0009_event_index_text_partial.sql"),
+            ),
+        ] {
+            let index_where = terms.replace("x.", "");
+            assert!(
+                migration.contains(&format!("WHERE {index_where};")),
+                "the migration's WHERE is not {index_where}"
+            );
+        }
     }
 }
