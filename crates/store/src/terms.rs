@@ -46,11 +46,17 @@ fn push_token(out: &mut String, kind: i16, text: &str) {
 }
 
 /// The FTS5 document of an event: the tokens of its text rows, space-separated (`None` when
-/// it has no text).
+/// it has no text). Rows whose text no query looks up (units of quantities and sensor values,
+/// [`crate::sql::rows::text_looked_up`]) have none: they were the most common tokens of all,
+/// whose long posting lists FTS5 rewrote at every merge.
 pub(crate) fn document(rows: &[IndexRow]) -> Option<String> {
     let mut doc = String::new();
     for r in rows {
-        if let Some(text) = &r.text {
+        if let Some(text) = r
+            .text
+            .as_ref()
+            .filter(|_| crate::sql::rows::text_looked_up(r.kind))
+        {
             if !doc.is_empty() {
                 doc.push(' ');
             }
@@ -124,6 +130,15 @@ mod tests {
                 row(Kind::Class, Some("b"))
             ]),
             Some("t1x61 t6x62".into())
+        );
+        // Units are looked up only beside their number, never through the term index.
+        assert_eq!(
+            document(&[
+                row(Kind::Quantity, Some("KGM")),
+                row(Kind::SensorValue, Some("MMT")),
+                row(Kind::SensorUom, Some("MMT"))
+            ]),
+            Some("t63x4d4d54".into())
         );
     }
 

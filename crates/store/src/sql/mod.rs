@@ -46,7 +46,7 @@
 //! `HASATTR_`/`EQATTR_` are rejected by the parser (no master data), and `WD_` equals `EQ_`.
 
 pub(crate) mod events;
-mod rows;
+pub(crate) mod rows;
 
 /// A bound parameter value.
 #[derive(Debug, Clone, PartialEq)]

@@ -27,10 +27,8 @@ pub(super) fn row_test(s: &mut Sql, t: &RowTest, b: Backend) {
 /// Only the kinds an `EXISTS_` parameter can name have entries ([`sqlite_exists_indexed`]).
 const SQLITE_EXISTS_KINDS: &str = " AND (x.k = 30 OR x.k = 40 OR x.k >= 70)";
 
-/// The WHERE of PostgreSQL's partial index `event_index_text` (migration 0009), word for word.
-/// The rows left out have no text a query tests on its own: quantities and sensor values
-/// (their text is the unit, tested beside the number through `event_index_num`), the
-/// percentile rank and the sensor times ([`postgres_text_indexed`]).
+/// The WHERE of PostgreSQL's partial index `event_index_text` (migration 0009), word for word:
+/// the kinds whose text no query looks up ([`text_looked_up`]).
 pub(super) const POSTGRES_TEXT_KINDS: &str =
     " AND x.k NOT IN (10, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60)";
 
@@ -39,8 +37,11 @@ fn sqlite_exists_indexed(k: Kind) -> bool {
     matches!(k, Kind::ErrorDeclaration | Kind::SensorElements) || k.code() >= Kind::Field.code()
 }
 
-/// Whether PostgreSQL's `event_index_text` holds the rows of kind `k`.
-pub(super) fn postgres_text_indexed(k: Kind) -> bool {
+/// Whether a query ever looks rows of kind `k` up by their text, so that the text indexes
+/// (PostgreSQL's `event_index_text`, SQLite's term index) need them. Not quantities and sensor
+/// values: their text is the unit, tested only beside the number, through `event_index_num`;
+/// not the percentile rank and the sensor times, which have no text.
+pub(crate) fn text_looked_up(k: Kind) -> bool {
     !matches!(
         k,
         Kind::Quantity
@@ -66,7 +67,7 @@ fn partial_index_terms(s: &mut Sql, t: &RowTest, b: Backend, exists: bool) {
     let (terms, indexed): (&str, fn(Kind) -> bool) = match b {
         Backend::Sqlite if exists => (SQLITE_EXISTS_KINDS, sqlite_exists_indexed),
         Backend::Sqlite => return,
-        Backend::Postgres => (POSTGRES_TEXT_KINDS, postgres_text_indexed),
+        Backend::Postgres => (POSTGRES_TEXT_KINDS, text_looked_up),
     };
     if t.kinds.iter().all(|k| indexed(*k)) {
         s.push(terms);
@@ -84,7 +85,13 @@ pub(super) enum Finder {
 }
 
 pub(super) fn finder(b: Backend, kinds: &[i16], equal: &[&str], prefixes: &[&str]) -> Finder {
+    // The term index has no tokens for kinds whose text nothing looks up: a test on one would
+    // find no candidates, so it reads the rows themselves (slowly, but right).
+    let all_terms = kinds
+        .iter()
+        .all(|k| Kind::from_code(*k).is_some_and(text_looked_up));
     match b {
+        Backend::Sqlite if !all_terms => Finder::Rows,
         Backend::Sqlite => match crate::terms::match_expression(kinds, equal, prefixes) {
             Some(m) => Finder::Fts(m),
             None => Finder::Nothing,
@@ -309,9 +316,7 @@ fn field_values(s: &mut Sql, values: &[FieldValue]) {
 mod tests {
     use epcis::query::{Condition, EventQuery, Kind, RowPred};
 
-    use super::{
-        POSTGRES_TEXT_KINDS, SQLITE_EXISTS_KINDS, postgres_text_indexed, sqlite_exists_indexed,
-    };
+    use super::{POSTGRES_TEXT_KINDS, SQLITE_EXISTS_KINDS, sqlite_exists_indexed, text_looked_up};
 
     /// Every kind an `EXISTS_` parameter can name has entries in SQLite's partial
     /// `event_index_kind`; a kind left out would make its `EXISTS_` find nothing.
@@ -354,6 +359,26 @@ mod tests {
         assert_eq!(seen, 34, "every EXISTS_ parameter is a row test");
     }
 
+    /// A text test on a kind the term index has no tokens for reads the rows themselves
+    /// instead of finding no candidates.
+    #[test]
+    fn kinds_without_terms_are_found_through_their_rows() {
+        use super::{Finder, finder};
+        use crate::Backend;
+        let quantity = Kind::Quantity.code();
+        let epc = Kind::Epc.code();
+        assert!(matches!(
+            finder(Backend::Sqlite, &[epc], &["a"], &[]),
+            Finder::Fts(_)
+        ));
+        for kinds in [vec![quantity], vec![epc, quantity], vec![999]] {
+            assert!(matches!(
+                finder(Backend::Sqlite, &kinds, &["KGM"], &[]),
+                Finder::Rows
+            ));
+        }
+    }
+
     /// The terms the builder repeats are the WHERE of the migrations' partial indexes, and
     /// name exactly the kinds the `…_indexed` functions say have entries.
     #[test]
@@ -378,7 +403,7 @@ mod tests {
             sqlite.len(),
             2 + Kind::ALL.iter().filter(|k| k.code() >= 70).count()
         );
-        let left_out = codes(postgres_text_indexed, false)
+        let left_out = codes(text_looked_up, false)
             .iter()
             .map(i16::to_string)
             .collect::<Vec<_>>()
