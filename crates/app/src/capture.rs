@@ -18,8 +18,8 @@ use crate::codec::{self, Decoded};
 use crate::{App, AppError, ErrorItem, Result};
 
 mod many;
-pub use many::capture_many;
 pub(crate) use many::store_group;
+pub use many::{StageTimes, capture_many, capture_staged};
 
 /// What [`prepare`] needs besides the document.
 #[derive(Clone)]

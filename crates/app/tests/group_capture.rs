@@ -227,3 +227,29 @@ async fn capture_jobs_of_small_documents_are_stored_together() {
         }
     }
 }
+
+/// `capture_staged` (`nooluur bench capture --stages`) stores each document as capture does,
+/// times both stages, and stops at the first document that fails, nothing of it stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staged_capture_times_both_stages() {
+    for backend in backends().await {
+        let (app, p) = app_with_org(&backend.url()).await;
+        let docs: Vec<Vec<u8>> = (0..4).map(|d| document(d, None)).collect();
+        let t = capture::capture_staged(&app, &p, docs, CaptureMode::Atomic)
+            .await
+            .unwrap();
+        assert_eq!(t.events, 12);
+        assert!(!t.prepare.is_zero() && !t.store.is_zero());
+        let docs = vec![document(4, None), document(5, Some(4)), document(6, None)];
+        let e = capture::capture_staged(&app, &p, docs, CaptureMode::Atomic)
+            .await
+            .unwrap_err();
+        assert_eq!(outcome(Err(e)), format!("duplicate {}", id(4, 0)));
+        let report = app::log::verify(&app, |_| {}).await.unwrap();
+        assert!(report.ok(), "{report:?}");
+        assert_eq!(report.events, 15);
+        if let Backend::Sqlite(dir) = &backend {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}

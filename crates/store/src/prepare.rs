@@ -46,18 +46,35 @@ pub(crate) struct Prepared {
 /// object exactly as `GET /events/{eventID}` returns it by default in its `eventList`
 /// (JSON-LD, one-event query document, GS1 keys as Digital Links, the REST binding's default
 /// `GS1-EPC-Format`). Anyone holding that answer can recompute the leaf.
+///
+/// Every captured event pays for this, so the common case writes the canonical bytes straight
+/// from the event: no copy when its identifiers already are Digital Links, and no
+/// `serde_json::Value` when none of its prefixes can be renamed
+/// ([`epcis::jsonld::may_rename_prefixes`]). `log_entry_agrees_with_the_document_writer`
+/// checks that the shortcut gives the bytes of the general path.
 pub fn log_entry(event: &Event, namespaces: &Namespaces) -> Result<Vec<u8>> {
-    // A copy: identifiers are rewritten, never in what is stored.
-    let mut event = event.clone();
-    epcis::id::to_digital_links(&mut event);
-    let obj = epcis::jsonld::event_in_query_document(&event, namespaces);
+    let rewritten;
+    let event = if epcis::id::has_digital_link_rewrites(event) {
+        // A copy: identifiers are rewritten, never in what is stored.
+        let mut copy = event.clone();
+        epcis::id::to_digital_links(&mut copy);
+        rewritten = copy;
+        &rewritten
+    } else {
+        event
+    };
+    let canonical =
+        |e: tlog::jcs::JcsError| StoreError::Corrupt(format!("event has no canonical JSON: {e}"));
+    if !epcis::jsonld::may_rename_prefixes(namespaces) {
+        return tlog::jcs::to_vec_of(event).map_err(canonical);
+    }
+    let obj = epcis::jsonld::event_in_query_document(event, namespaces);
     if !obj.is_object() {
         return Err(StoreError::Corrupt(
             "the JSON-LD writer gave no event object".into(),
         ));
     }
-    tlog::jcs::to_vec(&obj)
-        .map_err(|e| StoreError::Corrupt(format!("event has no canonical JSON: {e}")))
+    tlog::jcs::to_vec(&obj).map_err(canonical)
 }
 
 /// The eventID an event is stored under: its own, else its hash ID.

@@ -68,6 +68,47 @@ where
     }
 }
 
+/// Time spent in each stage of [`capture_staged`], over all its documents.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StageTimes {
+    /// Events stored.
+    pub events: usize,
+    /// Decoding, validating, hashing and turning events into rows (one thread).
+    pub prepare: std::time::Duration,
+    /// Writing the prepared rows, the log append and the checkpoint (the store's writer).
+    pub store: std::time::Duration,
+}
+
+/// Captures documents one after the other, each prepared and then stored with nothing else
+/// running, and times the two stages apart. [`capture_many`] overlaps them on all cores; here
+/// each stage's cost per event is measured without the other competing for the CPU, which is
+/// what a budget per stage needs (`nooluur bench capture --stages`). Stops at the first
+/// document that fails.
+pub async fn capture_staged<I>(
+    app: &App,
+    principal: &Principal,
+    documents: I,
+    mode: CaptureMode,
+) -> Result<StageTimes>
+where
+    I: IntoIterator<Item = Vec<u8>>,
+{
+    principal.require(Permission::Capture)?;
+    let mut times = StageTimes::default();
+    for bytes in documents {
+        let ctx = context(app, principal, None, mode, None);
+        let started = std::time::Instant::now();
+        let (_, prepared) = prepare_blocking(bytes, ctx).await;
+        let prepared = prepared?;
+        let ready = std::time::Instant::now();
+        let report = store_prepared(app, prepared, mode).await?;
+        times.store += ready.elapsed();
+        times.prepare += ready - started;
+        times.events += report.seqs.len();
+    }
+    Ok(times)
+}
+
 /// The documents being prepared ahead of the store, in order.
 struct Ahead {
     parallel: usize,

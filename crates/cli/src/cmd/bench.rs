@@ -55,6 +55,10 @@ pub struct CaptureBench {
     /// the documents while the job worker stores them.
     #[arg(long)]
     jobs: bool,
+    /// Prepare and store each document in turn, nothing overlapping, and report the CPU cost
+    /// of each stage per event: what each must shrink to for a throughput on two cores.
+    #[arg(long, conflicts_with = "jobs")]
+    stages: bool,
 }
 
 #[derive(Debug, Args)]
@@ -293,6 +297,13 @@ async fn capture_bench(b: CaptureBench) -> Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!(e))?;
     let docs = documents(&app, b.events, b.batch, b.seed).await?;
+    if b.stages {
+        let t = capture::capture_staged(&app, &principal, docs, CaptureMode::Atomic)
+            .await
+            .map_err(explain)?;
+        print_stages(&t, app.store.backend(), b.batch, before);
+        return Ok(());
+    }
     let (n, secs) = if b.jobs {
         through_jobs(&app, &principal, docs).await?
     } else {
@@ -306,6 +317,26 @@ async fn capture_bench(b: CaptureBench) -> Result<()> {
         n as f64 / secs
     );
     Ok(())
+}
+
+/// Each stage's time per event, and the throughput two cores could reach with the stages
+/// overlapped: the single writer needs one core for its part (`store`), and both stages
+/// share the two cores (`prepare + store`).
+fn print_stages(
+    t: &capture::StageTimes,
+    backend: nooluur_store::Backend,
+    batch: usize,
+    before: i64,
+) {
+    let per = |d: Duration| d.as_secs_f64() * 1e6 / t.events.max(1) as f64;
+    let (prepare, store) = (per(t.prepare), per(t.store));
+    let ceiling = (1e6 / store).min(2e6 / (prepare + store));
+    println!(
+        "capture stages into {backend:?}: {} events in documents of {batch} (store held {before} events before): \
+         prepare {prepare:.1} µs/event, store {store:.1} µs/event, \
+         overlapped on two cores at most {ceiling:.0} events/s",
+        t.events
+    );
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {

@@ -51,3 +51,50 @@ pub fn to_digital_links(event: &mut Event) {
         }
     });
 }
+
+/// Whether [`to_digital_links`] would change `event`: some identifier is a GS1 key not yet
+/// written as its canonical Digital Link. Callers that only need the rewritten form for a
+/// moment (the transparency log's entry) can then skip copying an event already in it.
+pub fn has_digital_link_rewrites(event: &Event) -> bool {
+    let changes = |s: &String| super::to_digital_link(s).is_some_and(|dl| dl != *s);
+    event.parent_id.iter().any(changes)
+        || [
+            &event.epc_list,
+            &event.child_epcs,
+            &event.input_epc_list,
+            &event.output_epc_list,
+        ]
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(changes)
+        || [
+            &event.quantity_list,
+            &event.child_quantity_list,
+            &event.input_quantity_list,
+            &event.output_quantity_list,
+        ]
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|q| changes(&q.epc_class))
+        || [&event.read_point, &event.biz_location]
+            .into_iter()
+            .flatten()
+            .any(|l| changes(&l.id))
+        || event
+            .source_list
+            .iter()
+            .flatten()
+            .any(|s| changes(&s.source))
+        || event
+            .destination_list
+            .iter()
+            .flatten()
+            .any(|d| changes(&d.destination))
+        || event
+            .biz_transaction_list
+            .iter()
+            .flatten()
+            .any(|b| changes(&b.biz_transaction))
+}

@@ -20,6 +20,6 @@ pub use context::{
 };
 pub use read::{parse_document, parse_event, parse_value};
 pub use write::{
-    document_with, event_in_query_document, event_to_value, to_string, to_string_pretty,
-    to_string_with, to_value, to_value_with,
+    document_with, event_in_query_document, event_to_value, may_rename_prefixes, to_string,
+    to_string_pretty, to_string_with, to_value, to_value_with,
 };

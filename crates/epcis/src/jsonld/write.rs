@@ -197,6 +197,16 @@ pub fn event_to_value(event: &Event) -> Value {
     serde_json::to_value(event).unwrap_or(Value::Null)
 }
 
+/// Whether writing an event with `namespaces` into a query document may rename one of its
+/// prefixes. Only a declared prefix that names a standard prefix's own namespace differently
+/// is ever renamed ([`declarations_for`]); when there is none, the event's object in
+/// [`event_in_query_document`] is its own serialisation ([`event_to_value`]).
+pub fn may_rename_prefixes(namespaces: &Namespaces) -> bool {
+    namespaces
+        .iter()
+        .any(|(p, iri)| super::context::standard_prefix(p).is_some_and(|std| std != iri))
+}
+
 /// `event` as its object in the `eventList` of a one-event query document
 /// (`EPCISQueryDocument`, no header) written with [`to_value`], without building the document.
 /// The transparency log hashes this object for every captured event, so the common case, where
@@ -204,12 +214,7 @@ pub fn event_to_value(event: &Event) -> Value {
 /// clashes with a standard one goes through the whole writer, which renames it.
 pub fn event_in_query_document(event: &Event, namespaces: &Namespaces) -> Value {
     let value = event_to_value(event);
-    // Only a declared prefix that names a standard prefix's own namespace differently is ever
-    // renamed ([`declarations_for`]); without one, no walk of the event can find a rename.
-    let may_clash = namespaces
-        .iter()
-        .any(|(p, iri)| super::context::standard_prefix(p).is_some_and(|std| std != iri));
-    if !may_clash {
+    if !may_rename_prefixes(namespaces) {
         return value;
     }
     let mut used = BTreeSet::new();

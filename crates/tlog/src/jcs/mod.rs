@@ -13,6 +13,10 @@ use std::fmt::Write as _;
 
 use serde_json::{Number, Value};
 
+mod ser;
+
+pub use ser::to_vec_of;
+
 /// Largest integer magnitude JCS accepts (2^53 − 1, the I-JSON limit).
 pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
@@ -27,6 +31,10 @@ pub enum JcsError {
     /// A number that is not a finite double.
     #[error("number {0} is not a finite IEEE-754 double")]
     NotFinite(String),
+    /// A value that JSON cannot represent as serialized (a map keyed by something other than
+    /// a string, or the value's own serializer failing).
+    #[error("the value has no JSON form: {0}")]
+    Unserializable(String),
 }
 
 /// The canonical UTF-8 bytes of `value`.

@@ -1,0 +1,638 @@
+//! RFC 8785 canonical JSON written straight from a [`Serialize`] value, without building a
+//! [`serde_json::Value`] first.
+//!
+//! Every captured event's log leaf is the canonical form of its JSON-LD object. Rendering the
+//! event into a `Value` only to walk it again allocated a map entry and a string per member;
+//! this serializer writes scalars as they come and buffers only each object's members, which
+//! it sorts when the object ends. The result is byte for byte what
+//! `to_vec(&serde_json::to_value(x)?)` gives, which the tests check: non-finite floats become
+//! `null` and a repeated member keeps its last value, as in `serde_json::to_value`.
+
+use std::fmt::Write as _;
+
+use serde::ser::{self, Impossible, Serialize};
+
+use super::{JcsError, MAX_SAFE_INTEGER, utf16_cmp, write_big_integer, write_f64, write_string};
+
+/// The canonical UTF-8 bytes of `value` as `serde_json` would serialize it.
+pub fn to_vec_of<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, JcsError> {
+    let mut out = String::new();
+    value.serialize(Canon { out: &mut out })?;
+    Ok(out.into_bytes())
+}
+
+impl ser::Error for JcsError {
+    fn custom<T: std::fmt::Display>(msg: T) -> Self {
+        JcsError::Unserializable(msg.to_string())
+    }
+}
+
+struct Canon<'a> {
+    out: &'a mut String,
+}
+
+fn write_u64(u: u64, out: &mut String) -> Result<(), JcsError> {
+    if u > MAX_SAFE_INTEGER {
+        return write_big_integer(u as f64, &u.to_string(), out);
+    }
+    let _ = write!(out, "{u}");
+    Ok(())
+}
+
+fn write_i64(i: i64, out: &mut String) -> Result<(), JcsError> {
+    if i >= 0 {
+        return write_u64(i.unsigned_abs(), out);
+    }
+    if i.unsigned_abs() > MAX_SAFE_INTEGER {
+        return write_big_integer(i as f64, &i.to_string(), out);
+    }
+    let _ = write!(out, "{i}");
+    Ok(())
+}
+
+fn write_float(f: f64, out: &mut String) -> Result<(), JcsError> {
+    if f.is_finite() {
+        write_f64(f, out)
+    } else {
+        // What `serde_json::to_value` makes of it.
+        out.push_str("null");
+        Ok(())
+    }
+}
+
+impl<'a> ser::Serializer for Canon<'a> {
+    type Ok = ();
+    type Error = JcsError;
+    type SerializeSeq = Seq<'a>;
+    type SerializeTuple = Seq<'a>;
+    type SerializeTupleStruct = Seq<'a>;
+    type SerializeTupleVariant = Seq<'a>;
+    type SerializeMap = Object<'a>;
+    type SerializeStruct = Object<'a>;
+    type SerializeStructVariant = Object<'a>;
+
+    fn serialize_bool(self, v: bool) -> Result<(), JcsError> {
+        self.out.push_str(if v { "true" } else { "false" });
+        Ok(())
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), JcsError> {
+        write_i64(v.into(), self.out)
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), JcsError> {
+        write_i64(v.into(), self.out)
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), JcsError> {
+        write_i64(v.into(), self.out)
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), JcsError> {
+        write_i64(v, self.out)
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), JcsError> {
+        write_u64(v.into(), self.out)
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), JcsError> {
+        write_u64(v.into(), self.out)
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), JcsError> {
+        write_u64(v.into(), self.out)
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), JcsError> {
+        write_u64(v, self.out)
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), JcsError> {
+        write_float(v.into(), self.out)
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), JcsError> {
+        write_float(v, self.out)
+    }
+    fn serialize_char(self, v: char) -> Result<(), JcsError> {
+        write_string(v.encode_utf8(&mut [0; 4]), self.out);
+        Ok(())
+    }
+    fn serialize_str(self, v: &str) -> Result<(), JcsError> {
+        write_string(v, self.out);
+        Ok(())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), JcsError> {
+        // serde_json writes bytes as an array of numbers.
+        self.out.push('[');
+        for (i, b) in v.iter().enumerate() {
+            if i > 0 {
+                self.out.push(',');
+            }
+            let _ = write!(self.out, "{b}");
+        }
+        self.out.push(']');
+        Ok(())
+    }
+    fn serialize_none(self) -> Result<(), JcsError> {
+        self.out.push_str("null");
+        Ok(())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), JcsError> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), JcsError> {
+        self.serialize_none()
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), JcsError> {
+        self.serialize_none()
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<(), JcsError> {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), JcsError> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<(), JcsError> {
+        self.out.push('{');
+        write_string(variant, self.out);
+        self.out.push(':');
+        value.serialize(Canon { out: self.out })?;
+        self.out.push('}');
+        Ok(())
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Seq<'a>, JcsError> {
+        self.out.push('[');
+        Ok(Seq {
+            out: self.out,
+            first: true,
+            variant: false,
+        })
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Seq<'a>, JcsError> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Seq<'a>, JcsError> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Seq<'a>, JcsError> {
+        self.out.push('{');
+        write_string(variant, self.out);
+        self.out.push_str(":[");
+        Ok(Seq {
+            out: self.out,
+            first: true,
+            variant: true,
+        })
+    }
+    fn serialize_map(self, len: Option<usize>) -> Result<Object<'a>, JcsError> {
+        Ok(Object {
+            out: self.out,
+            members: Vec::with_capacity(len.unwrap_or(0)),
+            key: None,
+            variant: false,
+        })
+    }
+    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Object<'a>, JcsError> {
+        self.serialize_map(Some(len))
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Object<'a>, JcsError> {
+        self.out.push('{');
+        write_string(variant, self.out);
+        self.out.push(':');
+        let mut o = self.serialize_map(Some(len))?;
+        o.variant = true;
+        Ok(o)
+    }
+}
+
+struct Seq<'a> {
+    out: &'a mut String,
+    first: bool,
+    /// Inside `{"variant":[…]}`: one more brace to close.
+    variant: bool,
+}
+
+impl Seq<'_> {
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), JcsError> {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+        value.serialize(Canon { out: self.out })
+    }
+
+    fn close(self) {
+        self.out.push(']');
+        if self.variant {
+            self.out.push('}');
+        }
+    }
+}
+
+impl ser::SerializeSeq for Seq<'_> {
+    type Ok = ();
+    type Error = JcsError;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), JcsError> {
+        self.element(value)
+    }
+    fn end(self) -> Result<(), JcsError> {
+        self.close();
+        Ok(())
+    }
+}
+
+impl ser::SerializeTuple for Seq<'_> {
+    type Ok = ();
+    type Error = JcsError;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), JcsError> {
+        self.element(value)
+    }
+    fn end(self) -> Result<(), JcsError> {
+        self.close();
+        Ok(())
+    }
+}
+
+impl ser::SerializeTupleStruct for Seq<'_> {
+    type Ok = ();
+    type Error = JcsError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), JcsError> {
+        self.element(value)
+    }
+    fn end(self) -> Result<(), JcsError> {
+        self.close();
+        Ok(())
+    }
+}
+
+impl ser::SerializeTupleVariant for Seq<'_> {
+    type Ok = ();
+    type Error = JcsError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), JcsError> {
+        self.element(value)
+    }
+    fn end(self) -> Result<(), JcsError> {
+        self.close();
+        Ok(())
+    }
+}
+
+/// An object's members, each written canonically on its own, sorted and joined at the end.
+struct Object<'a> {
+    out: &'a mut String,
+    members: Vec<(String, String)>,
+    key: Option<String>,
+    /// Inside `{"variant":{…}}`: one more brace to close.
+    variant: bool,
+}
+
+impl Object<'_> {
+    fn member<T: Serialize + ?Sized>(&mut self, key: String, value: &T) -> Result<(), JcsError> {
+        let mut v = String::new();
+        value.serialize(Canon { out: &mut v })?;
+        self.members.push((key, v));
+        Ok(())
+    }
+
+    fn close(mut self) {
+        // Stable, so that of repeated names the last written stays last; it alone is kept,
+        // as a map keeps the last insert.
+        self.members.sort_by(|a, b| utf16_cmp(&a.0, &b.0));
+        self.out.push('{');
+        let n = self.members.len();
+        let mut first = true;
+        for i in 0..n {
+            if i + 1 < n && self.members[i].0 == self.members[i + 1].0 {
+                continue;
+            }
+            if !first {
+                self.out.push(',');
+            }
+            first = false;
+            let (k, v) = &self.members[i];
+            write_string(k, self.out);
+            self.out.push(':');
+            self.out.push_str(v);
+        }
+        self.out.push('}');
+        if self.variant {
+            self.out.push('}');
+        }
+    }
+}
+
+impl ser::SerializeMap for Object<'_> {
+    type Ok = ();
+    type Error = JcsError;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), JcsError> {
+        self.key = Some(key.serialize(KeyName)?);
+        Ok(())
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), JcsError> {
+        let key = self
+            .key
+            .take()
+            .ok_or_else(|| JcsError::Unserializable("a map value without its key".into()))?;
+        self.member(key, value)
+    }
+    fn end(self) -> Result<(), JcsError> {
+        self.close();
+        Ok(())
+    }
+}
+
+impl ser::SerializeStruct for Object<'_> {
+    type Ok = ();
+    type Error = JcsError;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), JcsError> {
+        self.member(key.to_owned(), value)
+    }
+    fn end(self) -> Result<(), JcsError> {
+        self.close();
+        Ok(())
+    }
+}
+
+impl ser::SerializeStructVariant for Object<'_> {
+    type Ok = ();
+    type Error = JcsError;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), JcsError> {
+        self.member(key.to_owned(), value)
+    }
+    fn end(self) -> Result<(), JcsError> {
+        self.close();
+        Ok(())
+    }
+}
+
+/// A map key as `serde_json` accepts one: a string, or a number or bool written as a string.
+struct KeyName;
+
+impl ser::Serializer for KeyName {
+    type Ok = String;
+    type Error = JcsError;
+    type SerializeSeq = Impossible<String, JcsError>;
+    type SerializeTuple = Impossible<String, JcsError>;
+    type SerializeTupleStruct = Impossible<String, JcsError>;
+    type SerializeTupleVariant = Impossible<String, JcsError>;
+    type SerializeMap = Impossible<String, JcsError>;
+    type SerializeStruct = Impossible<String, JcsError>;
+    type SerializeStructVariant = Impossible<String, JcsError>;
+
+    fn serialize_str(self, v: &str) -> Result<String, JcsError> {
+        Ok(v.to_owned())
+    }
+    fn serialize_char(self, v: char) -> Result<String, JcsError> {
+        Ok(v.to_string())
+    }
+    fn serialize_bool(self, v: bool) -> Result<String, JcsError> {
+        Ok(v.to_string())
+    }
+    fn serialize_i8(self, v: i8) -> Result<String, JcsError> {
+        Ok(v.to_string())
+    }
+    fn serialize_i16(self, v: i16) -> Result<String, JcsError> {
+        Ok(v.to_string())
+    }
+    fn serialize_i32(self, v: i32) -> Result<String, JcsError> {
+        Ok(v.to_string())
+    }
+    fn serialize_i64(self, v: i64) -> Result<String, JcsError> {
+        Ok(v.to_string())
+    }
+    fn serialize_u8(self, v: u8) -> Result<String, JcsError> {
+        Ok(v.to_string())
+    }
+    fn serialize_u16(self, v: u16) -> Result<String, JcsError> {
+        Ok(v.to_string())
+    }
+    fn serialize_u32(self, v: u32) -> Result<String, JcsError> {
+        Ok(v.to_string())
+    }
+    fn serialize_u64(self, v: u64) -> Result<String, JcsError> {
+        Ok(v.to_string())
+    }
+    fn serialize_f32(self, _: f32) -> Result<String, JcsError> {
+        Err(key_error())
+    }
+    fn serialize_f64(self, _: f64) -> Result<String, JcsError> {
+        Err(key_error())
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<String, JcsError> {
+        Err(key_error())
+    }
+    fn serialize_none(self) -> Result<String, JcsError> {
+        Err(key_error())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<String, JcsError> {
+        Err(key_error())
+    }
+    fn serialize_unit(self) -> Result<String, JcsError> {
+        Err(key_error())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<String, JcsError> {
+        Err(key_error())
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<String, JcsError> {
+        Ok(variant.to_owned())
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<String, JcsError> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<String, JcsError> {
+        Err(key_error())
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, JcsError> {
+        Err(key_error())
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, JcsError> {
+        Err(key_error())
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, JcsError> {
+        Err(key_error())
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, JcsError> {
+        Err(key_error())
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, JcsError> {
+        Err(key_error())
+    }
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, JcsError> {
+        Err(key_error())
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, JcsError> {
+        Err(key_error())
+    }
+}
+
+fn key_error() -> JcsError {
+    JcsError::Unserializable("an object member name must be a string".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde::Serialize;
+    use serde_json::{Value, json};
+
+    fn via_value<T: Serialize>(x: &T) -> Result<Vec<u8>, JcsError> {
+        let v = serde_json::to_value(x).map_err(|e| JcsError::Unserializable(e.to_string()))?;
+        super::super::to_vec(&v)
+    }
+
+    #[test]
+    fn agrees_with_the_value_path_on_examples() {
+        let docs = [
+            json!({"b": 1, "a": [true, null, "x\u{1}"], "€": {"z": 1.5e-7, "y": -0.0}}),
+            json!({"big": 9007199254740993u64, "ok": 512781214020429060u64}),
+            json!([{"\u{10000}": 1, "\u{ff61}": 2}, 1e21, -12, "\"\\"]),
+        ];
+        for d in docs {
+            assert_eq!(to_vec_of(&d).ok(), via_value(&d).ok(), "{d}");
+        }
+    }
+
+    #[test]
+    fn structs_options_and_repeated_members() {
+        #[derive(Serialize)]
+        struct S {
+            z: Option<u8>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            skipped: Option<u8>,
+            a: f64,
+            nan: f64,
+            #[serde(flatten)]
+            rest: std::collections::BTreeMap<String, Value>,
+            e: E,
+            t: (u8, &'static str),
+        }
+        #[derive(Serialize)]
+        enum E {
+            V { x: u8 },
+        }
+        let mut rest = std::collections::BTreeMap::new();
+        rest.insert("m".to_owned(), json!({"k": [1, 2]}));
+        let s = S {
+            z: None,
+            skipped: None,
+            a: 2.0,
+            nan: f64::NAN,
+            rest,
+            e: E::V { x: 3 },
+            t: (1, "u"),
+        };
+        assert_eq!(to_vec_of(&s).ok(), via_value(&s).ok());
+        assert_eq!(
+            String::from_utf8(to_vec_of(&s).unwrap_or_default()).unwrap_or_default(),
+            r#"{"a":2,"e":{"V":{"x":3}},"m":{"k":[1,2]},"nan":null,"t":[1,"u"],"z":null}"#
+        );
+
+        /// Writes member "a" twice, as a hand-written `Serialize` might.
+        struct Twice;
+        impl Serialize for Twice {
+            fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use ser::SerializeMap;
+                let mut m = s.serialize_map(None)?;
+                m.serialize_entry("a", &1)?;
+                m.serialize_entry("b", &2)?;
+                m.serialize_entry("a", &3)?;
+                m.end()
+            }
+        }
+        assert_eq!(to_vec_of(&Twice).ok(), via_value(&Twice).ok());
+    }
+
+    fn arb_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            "\\PC{0,8}".prop_map(Value::from),
+            "[\\x00-\\x20\"\\\\]{0,4}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::vec(("\\PC{0,4}", inner), 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// Writing a value directly gives exactly the bytes of canonicalizing it as a `Value`,
+        /// and an error exactly where that has one (which number it names may differ: members
+        /// are written before they are sorted).
+        #[test]
+        fn agrees_with_the_value_path(v in arb_value()) {
+            let (direct, via) = (to_vec_of(&v), via_value(&v));
+            prop_assert_eq!(direct.is_err(), via.is_err());
+            prop_assert_eq!(direct.ok(), via.ok());
+        }
+    }
+}
