@@ -13,6 +13,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Number, Value};
 
+mod key;
 mod ser;
 
 pub use ser::to_vec_of;
