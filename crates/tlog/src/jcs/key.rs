@@ -8,6 +8,15 @@ use super::JcsError;
 /// A map key as `serde_json` accepts one: a string, or a number or bool written as a string.
 pub(super) struct KeyName;
 
+/// Scalars that `serde_json` writes as their text when they key a map.
+macro_rules! as_text {
+    ($($method:ident($t:ty)),*) => {$(
+        fn $method(self, v: $t) -> Result<String, JcsError> {
+            Ok(v.to_string())
+        }
+    )*};
+}
+
 impl ser::Serializer for KeyName {
     type Ok = String;
     type Error = JcsError;
@@ -22,36 +31,18 @@ impl ser::Serializer for KeyName {
     fn serialize_str(self, v: &str) -> Result<String, JcsError> {
         Ok(v.to_owned())
     }
-    fn serialize_char(self, v: char) -> Result<String, JcsError> {
-        Ok(v.to_string())
-    }
-    fn serialize_bool(self, v: bool) -> Result<String, JcsError> {
-        Ok(v.to_string())
-    }
-    fn serialize_i8(self, v: i8) -> Result<String, JcsError> {
-        Ok(v.to_string())
-    }
-    fn serialize_i16(self, v: i16) -> Result<String, JcsError> {
-        Ok(v.to_string())
-    }
-    fn serialize_i32(self, v: i32) -> Result<String, JcsError> {
-        Ok(v.to_string())
-    }
-    fn serialize_i64(self, v: i64) -> Result<String, JcsError> {
-        Ok(v.to_string())
-    }
-    fn serialize_u8(self, v: u8) -> Result<String, JcsError> {
-        Ok(v.to_string())
-    }
-    fn serialize_u16(self, v: u16) -> Result<String, JcsError> {
-        Ok(v.to_string())
-    }
-    fn serialize_u32(self, v: u32) -> Result<String, JcsError> {
-        Ok(v.to_string())
-    }
-    fn serialize_u64(self, v: u64) -> Result<String, JcsError> {
-        Ok(v.to_string())
-    }
+    as_text!(
+        serialize_char(char),
+        serialize_bool(bool),
+        serialize_i8(i8),
+        serialize_i16(i16),
+        serialize_i32(i32),
+        serialize_i64(i64),
+        serialize_u8(u8),
+        serialize_u16(u16),
+        serialize_u32(u32),
+        serialize_u64(u64)
+    );
     fn serialize_f32(self, _: f32) -> Result<String, JcsError> {
         Err(key_error())
     }

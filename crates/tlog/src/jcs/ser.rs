@@ -62,6 +62,15 @@ fn write_float(f: f64, out: &mut String) -> Result<(), JcsError> {
     }
 }
 
+/// Integer methods, each widening its value for one writer.
+macro_rules! numbers {
+    ($($write:ident: $($method:ident($t:ty)),*);*) => {$($(
+        fn $method(self, v: $t) -> Result<(), JcsError> {
+            $write(v.into(), self.out)
+        }
+    )*)*};
+}
+
 impl<'a> ser::Serializer for Canon<'a> {
     type Ok = ();
     type Error = JcsError;
@@ -77,30 +86,10 @@ impl<'a> ser::Serializer for Canon<'a> {
         self.out.push_str(if v { "true" } else { "false" });
         Ok(())
     }
-    fn serialize_i8(self, v: i8) -> Result<(), JcsError> {
-        write_i64(v.into(), self.out)
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), JcsError> {
-        write_i64(v.into(), self.out)
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), JcsError> {
-        write_i64(v.into(), self.out)
-    }
-    fn serialize_i64(self, v: i64) -> Result<(), JcsError> {
-        write_i64(v, self.out)
-    }
-    fn serialize_u8(self, v: u8) -> Result<(), JcsError> {
-        write_u64(v.into(), self.out)
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), JcsError> {
-        write_u64(v.into(), self.out)
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), JcsError> {
-        write_u64(v.into(), self.out)
-    }
-    fn serialize_u64(self, v: u64) -> Result<(), JcsError> {
-        write_u64(v, self.out)
-    }
+    numbers!(
+        write_i64: serialize_i8(i8), serialize_i16(i16), serialize_i32(i32), serialize_i64(i64);
+        write_u64: serialize_u8(u8), serialize_u16(u16), serialize_u32(u32), serialize_u64(u64)
+    );
     fn serialize_f32(self, v: f32) -> Result<(), JcsError> {
         write_float(v.into(), self.out)
     }
