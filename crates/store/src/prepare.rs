@@ -3,6 +3,7 @@
 //! JSON, and the namespace prefixes it uses.
 
 use std::collections::{BTreeSet, HashSet};
+use std::sync::Arc;
 
 use epcis::query::{IndexRow, index_event};
 use epcis::{Event, Namespaces};
@@ -29,7 +30,9 @@ pub(crate) struct Prepared {
     pub captured_by: i64,
     pub capture_id: Option<String>,
     pub body: String,
-    pub namespaces: String,
+    /// The event's namespaces as JSON, shared by the events of a document that declare the
+    /// same ones (written once per document, not once per event).
+    pub namespaces: Arc<str>,
     pub rows: Vec<IndexRow>,
     /// The event's document in SQLite's term index ([`crate::terms`]), made here, off the
     /// writer's thread.
@@ -48,21 +51,14 @@ pub(crate) struct Prepared {
 /// `GS1-EPC-Format`). Anyone holding that answer can recompute the leaf.
 ///
 /// Every captured event pays for this, so the common case writes the canonical bytes straight
-/// from the event: no copy when its identifiers already are Digital Links, and no
+/// from the event: no copy when its identifiers already are Digital Links
+/// ([`epcis::id::with_digital_links`]), and no
 /// `serde_json::Value` when none of its prefixes can be renamed
 /// ([`epcis::jsonld::may_rename_prefixes`]). `log_entry_agrees_with_the_document_writer`
 /// checks that the shortcut gives the bytes of the general path.
 pub fn log_entry(event: &Event, namespaces: &Namespaces) -> Result<Vec<u8>> {
-    let rewritten;
-    let event = if epcis::id::has_digital_link_rewrites(event) {
-        // A copy: identifiers are rewritten, never in what is stored.
-        let mut copy = event.clone();
-        epcis::id::to_digital_links(&mut copy);
-        rewritten = copy;
-        &rewritten
-    } else {
-        event
-    };
+    let rewritten = epcis::id::with_digital_links(event);
+    let event = rewritten.as_ref().unwrap_or(event);
     let canonical =
         |e: tlog::jcs::JcsError| StoreError::Corrupt(format!("event has no canonical JSON: {e}"));
     if !epcis::jsonld::may_rename_prefixes(namespaces) {
@@ -85,7 +81,10 @@ pub(crate) fn event_id_of(e: &NewEvent) -> String {
         .unwrap_or_else(|| e.hash_id.clone())
 }
 
-pub(crate) fn prepare(index: usize, e: NewEvent) -> Result<Prepared> {
+/// The namespaces JSON of the last event prepared: a document's events all declare the same.
+type LastNamespaces = Option<(Namespaces, Arc<str>)>;
+
+pub(crate) fn prepare(index: usize, e: NewEvent, last: &mut LastNamespaces) -> Result<Prepared> {
     let ix = index_event(&e.event, &e.namespaces);
     let c = ix.columns;
     let invalid = |message: String| StoreError::InvalidEvent { index, message };
@@ -123,8 +122,16 @@ pub(crate) fn prepare(index: usize, e: NewEvent) -> Result<Prepared> {
         tlog::leaf_hash(&log_entry(&event, &namespaces).map_err(|e| invalid(e.to_string()))?);
     let body = serde_json::to_string(&event)
         .map_err(|err| invalid(format!("cannot be written as JSON: {err}")))?;
-    let namespaces = serde_json::to_string(&namespaces)
-        .map_err(|err| invalid(format!("namespaces cannot be written as JSON: {err}")))?;
+    let namespaces = match last {
+        Some((ns, json)) if *ns == namespaces => json.clone(),
+        _ => {
+            let json: Arc<str> = serde_json::to_string(&namespaces)
+                .map_err(|err| invalid(format!("namespaces cannot be written as JSON: {err}")))?
+                .into();
+            *last = Some((namespaces, json.clone()));
+            json
+        }
+    };
     Ok(Prepared {
         event_id,
         declared,
@@ -259,11 +266,14 @@ impl PreparedBatch {
 pub fn prepare_batch(events: Vec<NewEvent>) -> Result<PreparedBatch> {
     let mut rows = Vec::with_capacity(events.len());
     let mut prefixes = BTreeSet::new();
+    let mut last: LastNamespaces = None;
     for (i, e) in events.into_iter().enumerate() {
-        for (p, iri) in e.namespaces.iter() {
-            prefixes.insert((p.to_owned(), ns_key(iri)));
+        if last.as_ref().is_none_or(|(ns, _)| *ns != e.namespaces) {
+            for (p, iri) in e.namespaces.iter() {
+                prefixes.insert((p.to_owned(), ns_key(iri)));
+            }
         }
-        rows.push(prepare(i, e)?);
+        rows.push(prepare(i, e, &mut last)?);
     }
     Ok(PreparedBatch {
         rows,

@@ -23,9 +23,7 @@ pub use dl::parse_digital_link;
 pub use key::{Gs1Key, Scheme};
 pub use normalise::normalise;
 pub use pattern::{EpcPattern, matches_pattern};
-pub use rewrite::{
-    for_each_identifier, has_digital_link_rewrites, rewrite_identifiers, to_digital_links,
-};
+pub use rewrite::{for_each_identifier, rewrite_identifiers, to_digital_links, with_digital_links};
 pub use urn::{DEFAULT_COMPANY_PREFIX_LEN, parse_epc_urn};
 
 /// `normalise(s)`, or `s` unchanged when it is not a GS1 key (what `nooluur id` prints).

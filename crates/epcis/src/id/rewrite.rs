@@ -65,13 +65,28 @@ pub fn to_digital_links(event: &mut Event) {
     });
 }
 
-/// Whether [`to_digital_links`] would change `event`: some identifier is a GS1 key not yet
-/// written as its canonical Digital Link. Callers that only need the rewritten form for a
-/// moment (the transparency log's entry) can then skip copying an event already in it.
-pub fn has_digital_link_rewrites(event: &Event) -> bool {
-    let mut found = false;
+/// `event` with its GS1 keys as canonical Digital Links, as [`to_digital_links`] writes it, or
+/// `None` when that changes nothing. Callers that need the rewritten form only for a moment
+/// (the transparency log's entry) then copy only the events that change, and each Digital
+/// Link is computed once: the reading walk keeps what it found, and the rewriting walk (the
+/// same fields in the same order, see `visit_identifiers`) puts it in place.
+pub fn with_digital_links(event: &Event) -> Option<Event> {
+    let mut found: Vec<Option<String>> = Vec::new();
+    let mut changed = false;
     for_each_identifier(event, |s| {
-        found = found || super::to_digital_link(s).is_some_and(|dl| dl != *s);
+        let dl = super::to_digital_link(s).filter(|dl| dl != s);
+        changed |= dl.is_some();
+        found.push(dl);
     });
-    found
+    if !changed {
+        return None;
+    }
+    let mut copy = event.clone();
+    let mut found = found.into_iter();
+    rewrite_identifiers(&mut copy, |s| {
+        if let Some(Some(dl)) = found.next() {
+            *s = dl;
+        }
+    });
+    Some(copy)
 }

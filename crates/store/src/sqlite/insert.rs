@@ -225,7 +225,7 @@ async fn write_rows(
                 .bind(p.captured_by)
                 .bind(p.capture_id.as_deref())
                 .bind(p.body.as_str())
-                .bind(p.namespaces.as_str())
+                .bind(&*p.namespaces)
                 .bind(p.declared);
         }
         q.execute(&mut **tx).await?;

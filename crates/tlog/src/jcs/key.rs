@@ -1,35 +1,40 @@
 //! Object member names for [`super::ser`]: what `serde_json` accepts as a map key (a string,
 //! or an integer, bool or unit variant written as a string).
 
+use std::fmt::Write as _;
+
 use serde::ser::{self, Impossible, Serialize};
 
 use super::JcsError;
 
-/// A map key as `serde_json` accepts one: a string, or a number or bool written as a string.
-pub(super) struct KeyName;
+/// A map key as `serde_json` accepts one: a string, or a number or bool written as a string,
+/// appended (unescaped) to the serializer's arena of member names.
+pub(super) struct KeyName<'a>(pub(super) &'a mut String);
 
 /// Scalars that `serde_json` writes as their text when they key a map.
 macro_rules! as_text {
     ($($method:ident($t:ty)),*) => {$(
-        fn $method(self, v: $t) -> Result<String, JcsError> {
-            Ok(v.to_string())
+        fn $method(self, v: $t) -> Result<(), JcsError> {
+            let _ = write!(self.0, "{v}");
+            Ok(())
         }
     )*};
 }
 
-impl ser::Serializer for KeyName {
-    type Ok = String;
+impl ser::Serializer for KeyName<'_> {
+    type Ok = ();
     type Error = JcsError;
-    type SerializeSeq = Impossible<String, JcsError>;
-    type SerializeTuple = Impossible<String, JcsError>;
-    type SerializeTupleStruct = Impossible<String, JcsError>;
-    type SerializeTupleVariant = Impossible<String, JcsError>;
-    type SerializeMap = Impossible<String, JcsError>;
-    type SerializeStruct = Impossible<String, JcsError>;
-    type SerializeStructVariant = Impossible<String, JcsError>;
+    type SerializeSeq = Impossible<(), JcsError>;
+    type SerializeTuple = Impossible<(), JcsError>;
+    type SerializeTupleStruct = Impossible<(), JcsError>;
+    type SerializeTupleVariant = Impossible<(), JcsError>;
+    type SerializeMap = Impossible<(), JcsError>;
+    type SerializeStruct = Impossible<(), JcsError>;
+    type SerializeStructVariant = Impossible<(), JcsError>;
 
-    fn serialize_str(self, v: &str) -> Result<String, JcsError> {
-        Ok(v.to_owned())
+    fn serialize_str(self, v: &str) -> Result<(), JcsError> {
+        self.0.push_str(v);
+        Ok(())
     }
     as_text!(
         serialize_char(char),
@@ -43,25 +48,25 @@ impl ser::Serializer for KeyName {
         serialize_u32(u32),
         serialize_u64(u64)
     );
-    fn serialize_f32(self, _: f32) -> Result<String, JcsError> {
+    fn serialize_f32(self, _: f32) -> Result<(), JcsError> {
         Err(key_error())
     }
-    fn serialize_f64(self, _: f64) -> Result<String, JcsError> {
+    fn serialize_f64(self, _: f64) -> Result<(), JcsError> {
         Err(key_error())
     }
-    fn serialize_bytes(self, _: &[u8]) -> Result<String, JcsError> {
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), JcsError> {
         Err(key_error())
     }
-    fn serialize_none(self) -> Result<String, JcsError> {
+    fn serialize_none(self) -> Result<(), JcsError> {
         Err(key_error())
     }
-    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<String, JcsError> {
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), JcsError> {
         Err(key_error())
     }
-    fn serialize_unit(self) -> Result<String, JcsError> {
+    fn serialize_unit(self) -> Result<(), JcsError> {
         Err(key_error())
     }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<String, JcsError> {
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), JcsError> {
         Err(key_error())
     }
     fn serialize_unit_variant(
@@ -69,14 +74,15 @@ impl ser::Serializer for KeyName {
         _: &'static str,
         _: u32,
         variant: &'static str,
-    ) -> Result<String, JcsError> {
-        Ok(variant.to_owned())
+    ) -> Result<(), JcsError> {
+        self.0.push_str(variant);
+        Ok(())
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
         _: &'static str,
         value: &T,
-    ) -> Result<String, JcsError> {
+    ) -> Result<(), JcsError> {
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -85,7 +91,7 @@ impl ser::Serializer for KeyName {
         _: u32,
         _: &'static str,
         _: &T,
-    ) -> Result<String, JcsError> {
+    ) -> Result<(), JcsError> {
         Err(key_error())
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, JcsError> {

@@ -3,12 +3,16 @@
 //!
 //! Every captured event's log leaf is the canonical form of its JSON-LD object. Rendering the
 //! event into a `Value` only to walk it again allocated a map entry and a string per member;
-//! this serializer writes scalars as they come and buffers only each object's members, which
-//! it sorts when the object ends. The result is byte for byte what
+//! this serializer writes every member where it will end up, `"name":value`, and keeps only
+//! where each starts and ends. An object whose members came in canonical order is then done;
+//! otherwise its members are put in order once, when it ends. Member names live in one arena
+//! and the spans on one stack, shared by all nesting levels, so a whole event costs no
+//! allocation per member. The result is byte for byte what
 //! `to_vec(&serde_json::to_value(x)?)` gives, which the tests check: non-finite floats become
 //! `null` and a repeated member keeps its last value, as in `serde_json::to_value`.
 
 use std::fmt::Write as _;
+use std::ops::Range;
 
 use serde::ser::{self, Serialize};
 
@@ -18,9 +22,52 @@ use super::{JcsError, MAX_SAFE_INTEGER, utf16_cmp, write_big_integer, write_f64,
 
 /// The canonical UTF-8 bytes of `value` as `serde_json` would serialize it.
 pub fn to_vec_of<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, JcsError> {
-    let mut out = String::new();
-    value.serialize(Canon { out: &mut out })?;
+    // Room for a typical event at once; the scratch stays with the thread (capture writes
+    // thousands of entries in a row). Taken out, not borrowed: a `Serialize` may call this.
+    let mut out = String::with_capacity(1024);
+    let mut scratch = SCRATCH.take();
+    let written = value.serialize(Canon {
+        out: &mut out,
+        s: &mut scratch,
+    });
+    scratch.clear();
+    SCRATCH.set(scratch);
+    written?;
     Ok(out.into_bytes())
+}
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::new(Scratch::default());
+}
+
+/// What open objects keep while their members are written: a stack shared by every level
+/// (an inner object pops what it pushed before its parent writes on).
+#[derive(Default)]
+struct Scratch {
+    /// Member names, unescaped, for sorting.
+    names: String,
+    members: Vec<Member>,
+    /// A copy of an object's members while they are put back in order.
+    tmp: String,
+}
+
+impl Scratch {
+    /// Emptied for the next value; one that grew for an outsized value is dropped rather
+    /// than kept for the thread's lifetime.
+    fn clear(&mut self) {
+        if self.tmp.capacity() + self.names.capacity() > 1 << 16 || self.members.capacity() > 4096 {
+            *self = Scratch::default();
+        }
+        self.names.clear();
+        self.members.clear();
+        self.tmp.clear();
+    }
+}
+
+/// One written member: its name in [`Scratch::names`] and its `"name":value` in the output.
+struct Member {
+    name: Range<usize>,
+    span: Range<usize>,
 }
 
 impl ser::Error for JcsError {
@@ -31,6 +78,7 @@ impl ser::Error for JcsError {
 
 struct Canon<'a> {
     out: &'a mut String,
+    s: &'a mut Scratch,
 }
 
 fn write_u64(u: u64, out: &mut String) -> Result<(), JcsError> {
@@ -154,7 +202,10 @@ impl<'a> ser::Serializer for Canon<'a> {
         self.out.push('{');
         write_string(variant, self.out);
         self.out.push(':');
-        value.serialize(Canon { out: self.out })?;
+        value.serialize(Canon {
+            out: self.out,
+            s: self.s,
+        })?;
         self.out.push('}');
         Ok(())
     }
@@ -162,6 +213,7 @@ impl<'a> ser::Serializer for Canon<'a> {
         self.out.push('[');
         Ok(Seq {
             out: self.out,
+            s: self.s,
             first: true,
             variant: false,
         })
@@ -184,14 +236,19 @@ impl<'a> ser::Serializer for Canon<'a> {
         self.out.push_str(":[");
         Ok(Seq {
             out: self.out,
+            s: self.s,
             first: true,
             variant: true,
         })
     }
-    fn serialize_map(self, len: Option<usize>) -> Result<Object<'a>, JcsError> {
+    fn serialize_map(self, _: Option<usize>) -> Result<Object<'a>, JcsError> {
+        self.out.push('{');
         Ok(Object {
+            start: self.out.len(),
+            base: self.s.members.len(),
+            names_base: self.s.names.len(),
             out: self.out,
-            members: Vec::with_capacity(len.unwrap_or(0)),
+            s: self.s,
             key: None,
             variant: false,
         })
@@ -217,6 +274,7 @@ impl<'a> ser::Serializer for Canon<'a> {
 
 struct Seq<'a> {
     out: &'a mut String,
+    s: &'a mut Scratch,
     first: bool,
     /// Inside `{"variant":[…]}`: one more brace to close.
     variant: bool,
@@ -228,7 +286,10 @@ impl Seq<'_> {
             self.out.push(',');
         }
         self.first = false;
-        value.serialize(Canon { out: self.out })
+        value.serialize(Canon {
+            out: self.out,
+            s: self.s,
+        })
     }
 
     fn close(self) {
@@ -263,43 +324,84 @@ sequence!(
     SerializeTupleVariant::serialize_field
 );
 
-/// An object's members, each written canonically on its own, sorted and joined at the end.
+/// An open object: its members are written to `out` after `start` (just past the `{`), in
+/// the order they come; `s.members[base..]` says where each is.
 struct Object<'a> {
     out: &'a mut String,
-    members: Vec<(String, String)>,
-    key: Option<String>,
+    s: &'a mut Scratch,
+    start: usize,
+    base: usize,
+    names_base: usize,
+    /// A map's key, written to `s.names`, waiting for its value.
+    key: Option<Range<usize>>,
     /// Inside `{"variant":{…}}`: one more brace to close.
     variant: bool,
 }
 
 impl Object<'_> {
-    fn member<T: Serialize + ?Sized>(&mut self, key: String, value: &T) -> Result<(), JcsError> {
-        let mut v = String::new();
-        value.serialize(Canon { out: &mut v })?;
-        self.members.push((key, v));
+    fn member<T: Serialize + ?Sized>(
+        &mut self,
+        name: Range<usize>,
+        value: &T,
+    ) -> Result<(), JcsError> {
+        if self.s.members.len() > self.base {
+            self.out.push(',');
+        }
+        let at = self.out.len();
+        write_string(&self.s.names[name.clone()], self.out);
+        self.out.push(':');
+        value.serialize(Canon {
+            out: self.out,
+            s: self.s,
+        })?;
+        self.s.members.push(Member {
+            name,
+            span: at..self.out.len(),
+        });
         Ok(())
     }
 
-    fn close(mut self) {
-        // Stable, so that of repeated names the last written stays last; it alone is kept,
-        // as a map keeps the last insert.
-        self.members.sort_by(|a, b| utf16_cmp(&a.0, &b.0));
-        self.out.push('{');
-        let n = self.members.len();
-        let mut first = true;
-        for i in 0..n {
-            if i + 1 < n && self.members[i].0 == self.members[i + 1].0 {
-                continue;
+    fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), JcsError> {
+        let from = self.s.names.len();
+        self.s.names.push_str(key);
+        self.member(from..self.s.names.len(), value)
+    }
+
+    fn close(self) {
+        let Scratch {
+            names,
+            members,
+            tmp,
+        } = self.s;
+        let mine = &mut members[self.base..];
+        let name = |m: &Member| &names[m.name.clone()];
+        let ordered = mine
+            .windows(2)
+            .all(|w| utf16_cmp(name(&w[0]), name(&w[1])).is_lt());
+        if !ordered {
+            // Stable, so that of repeated names the last written stays last; it alone is
+            // kept, as a map keeps the last insert.
+            mine.sort_by(|a, b| utf16_cmp(name(a), name(b)));
+            tmp.clear();
+            tmp.push_str(&self.out[self.start..]);
+            self.out.truncate(self.start);
+            let n = mine.len();
+            let mut first = true;
+            for i in 0..n {
+                if i + 1 < n && name(&mine[i]) == name(&mine[i + 1]) {
+                    continue;
+                }
+                if !first {
+                    self.out.push(',');
+                }
+                first = false;
+                let span = &mine[i].span;
+                self.out
+                    .push_str(&tmp[span.start - self.start..span.end - self.start]);
             }
-            if !first {
-                self.out.push(',');
-            }
-            first = false;
-            let (k, v) = &self.members[i];
-            write_string(k, self.out);
-            self.out.push(':');
-            self.out.push_str(v);
         }
+        members.truncate(self.base);
+        names.truncate(self.names_base);
         self.out.push('}');
         if self.variant {
             self.out.push('}');
@@ -311,7 +413,9 @@ impl ser::SerializeMap for Object<'_> {
     type Ok = ();
     type Error = JcsError;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), JcsError> {
-        self.key = Some(key.serialize(KeyName)?);
+        let from = self.s.names.len();
+        key.serialize(KeyName(&mut self.s.names))?;
+        self.key = Some(from..self.s.names.len());
         Ok(())
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), JcsError> {
@@ -338,7 +442,7 @@ macro_rules! fields {
                 key: &'static str,
                 value: &T,
             ) -> Result<(), JcsError> {
-                self.member(key.to_owned(), value)
+                self.field(key, value)
             }
             fn end(self) -> Result<(), JcsError> {
                 self.close();
