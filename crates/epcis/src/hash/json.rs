@@ -138,7 +138,12 @@ impl Namespaces {
     /// `_namespace_replace(key)`: `prefix:local` → `{ns}local`.
     fn key<'t>(&self, text: Cow<'t, str>) -> Cow<'t, str> {
         match self.lookup(&text) {
-            Some((ns, rest)) => Cow::Owned(format!("{ns}{rest}")),
+            Some((ns, rest)) => {
+                let mut s = String::with_capacity(ns.len() + rest.len());
+                s.push_str(ns);
+                s.push_str(rest);
+                Cow::Owned(s)
+            }
             None => text,
         }
     }
