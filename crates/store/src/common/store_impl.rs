@@ -244,21 +244,18 @@ macro_rules! store_impl {
             }
 
             async fn log_hashes(&self, indexes: &[u64]) -> $crate::Result<Vec<tlog::Hash>> {
-                use sqlx::Row;
-                let mut rows = Vec::with_capacity(indexes.len());
-                for chunk in indexes.chunks(500) {
+                let mut rows: Vec<(i64, Vec<u8>)> = Vec::new();
+                for chunk in $crate::log::tiles_holding(indexes).chunks(500) {
                     let list = chunk
                         .iter()
-                        .map(|i| i.to_string())
+                        .map(|t| t.to_string())
                         .collect::<Vec<_>>()
                         .join(",");
                     // Integers formatted by us, never client text: safe to splice.
-                    let sql = format!("SELECT idx, hash FROM tlog_hashes WHERE idx IN ({list})");
-                    for r in sqlx::query(&sql).fetch_all(self.read()).await? {
-                        rows.push((r.try_get::<i64, _>(0)?, r.try_get::<Vec<u8>, _>(1)?));
-                    }
+                    let sql = format!("SELECT tile, hashes FROM tlog_tiles WHERE tile IN ({list})");
+                    rows.extend(sqlx::query_as::<_, (i64, Vec<u8>)>(&sql).fetch_all(self.read()).await?);
                 }
-                $crate::log::in_order(indexes, rows)
+                $crate::log::hashes_at(indexes, &$crate::log::tiles(rows))
             }
 
             async fn latest_checkpoint(&self) -> $crate::Result<Option<(u64, String)>> {

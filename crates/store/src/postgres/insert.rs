@@ -105,8 +105,8 @@ async fn insert_within(
     }
     let rows = numbered(prepared, &keep, base);
     let top = base + rows.len() as i64;
-    let appended = append_log(tx, base, &rows).await?;
-    match write_rows(tx, &rows, prefixes, top, &appended).await {
+    let tiles = append_log(tx, base, &rows).await?;
+    match write_rows(tx, &rows, prefixes, top, &tiles).await {
         Ok(()) => {}
         Err(StoreError::Database(sqlx::Error::Database(db)))
             if mode == CaptureMode::Atomic && db.is_unique_violation() =>
@@ -135,24 +135,25 @@ async fn existing_ids(conn: &mut PgConnection, ids: &[String]) -> Result<HashSet
     Ok(found.into_iter().collect())
 }
 
-/// The log rows for this batch: the tree has `base` leaves (one per stored event). Runs under
-/// the seq_counter lock, so appends are sequenced across processes.
+/// The `tlog_tiles` rows for this batch (see [`crate::log`]): the tree has `base` leaves (one
+/// per stored event). Runs under the seq_counter lock, so appends are sequenced across
+/// processes.
 async fn append_log(
     conn: &mut PgConnection,
     base: i64,
     rows: &[(i64, &Prepared)],
-) -> Result<tlog::Appended> {
+) -> Result<Vec<(i64, Vec<u8>)>> {
     let size = base as u64;
-    let indexes = tlog::Frontier::indexes(size).map_err(crate::log::corrupt)?;
-    let ids: Vec<i64> = indexes.iter().map(|i| *i as i64).collect();
+    let (indexes, wanted) = crate::log::frontier_tiles(size)?;
     let found: Vec<(i64, Vec<u8>)> =
-        sqlx::query_as("SELECT idx, hash FROM tlog_hashes WHERE idx = ANY($1)")
-            .bind(&ids)
+        sqlx::query_as("SELECT tile, hashes FROM tlog_tiles WHERE tile = ANY($1)")
+            .bind(&wanted)
             .fetch_all(&mut *conn)
             .await?;
-    let frontier = crate::log::in_order(&indexes, found)?;
+    let tiles = crate::log::tiles(found);
     let leaves: Vec<tlog::Hash> = rows.iter().map(|(_, p)| p.leaf).collect();
-    crate::log::append(size, &frontier, &leaves)
+    let appended = crate::log::append(size, &indexes, &tiles, &leaves)?;
+    crate::log::tile_rows(&appended, &tiles)
 }
 
 async fn write_rows(
@@ -160,19 +161,23 @@ async fn write_rows(
     rows: &[(i64, &Prepared)],
     prefixes: &[(String, String)],
     top: i64,
-    appended: &tlog::Appended,
+    tiles: &[(i64, Vec<u8>)],
 ) -> Result<()> {
-    let idx: Vec<i64> = (0..appended.hashes.len())
-        .map(|i| appended.first_index as i64 + i as i64)
-        .collect();
-    let hashes: Vec<&[u8]> = appended.hashes.iter().map(|h| h.as_slice()).collect();
-    sqlx::query(
-        "INSERT INTO tlog_hashes (idx, hash) SELECT * FROM UNNEST($1::bigint[], $2::bytea[])",
+    let numbers: Vec<i64> = tiles.iter().map(|(t, _)| *t).collect();
+    let bytes: Vec<&[u8]> = tiles.iter().map(|(_, b)| b.as_slice()).collect();
+    // A tile is only ever grown: a row whose old bytes are not a prefix of the new is left
+    // alone, and counted missing.
+    let written = sqlx::query(
+        "INSERT INTO tlog_tiles (tile, hashes) SELECT * FROM UNNEST($1::bigint[], $2::bytea[]) \
+         ON CONFLICT (tile) DO UPDATE SET hashes = EXCLUDED.hashes \
+         WHERE substring(EXCLUDED.hashes FROM 1 FOR length(tlog_tiles.hashes)) = tlog_tiles.hashes",
     )
-    .bind(&idx)
-    .bind(&hashes)
+    .bind(&numbers)
+    .bind(&bytes)
     .execute(&mut *conn)
-    .await?;
+    .await?
+    .rows_affected();
+    crate::log::check_written(written, tiles.len())?;
     sqlx::query("UPDATE seq_counter SET value = $1 WHERE id = 1")
         .bind(top)
         .execute(&mut *conn)

@@ -110,8 +110,8 @@ async fn insert_within(
         .fetch_one(&mut **tx)
         .await?;
     let rows = numbered(prepared, &keep, base);
-    let appended = append_log(tx, base, &rows).await?;
-    match write_rows(tx, &rows, prefixes, &appended).await {
+    let tiles = append_log(tx, base, &rows).await?;
+    match write_rows(tx, &rows, prefixes, &tiles).await {
         Ok(()) => {}
         Err(StoreError::Database(sqlx::Error::Database(db)))
             if mode == CaptureMode::Atomic && db.is_unique_violation() =>
@@ -155,50 +155,59 @@ fn placeholders(rows: usize, cols: usize) -> String {
     vec![one; rows].join(", ")
 }
 
-/// The log rows for this batch: the tree has `base` leaves (one per stored event).
+/// The `tlog_tiles` rows for this batch (see [`crate::log`]): the tree has `base` leaves (one
+/// per stored event).
 async fn append_log(
     tx: &mut Transaction<'_, Sqlite>,
     base: i64,
     rows: &[(i64, &Prepared)],
-) -> Result<tlog::Appended> {
-    use sqlx::Row;
+) -> Result<Vec<(i64, Vec<u8>)>> {
     let size = base as u64;
-    let indexes = tlog::Frontier::indexes(size).map_err(crate::log::corrupt)?;
-    let list = indexes
-        .iter()
-        .map(u64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
-    let mut found = Vec::with_capacity(indexes.len());
-    if !indexes.is_empty() {
-        let sql = format!("SELECT idx, hash FROM tlog_hashes WHERE idx IN ({list})");
-        for r in sqlx::query(&sql).fetch_all(&mut **tx).await? {
-            found.push((r.try_get::<i64, _>(0)?, r.try_get::<Vec<u8>, _>(1)?));
-        }
+    let (indexes, wanted) = crate::log::frontier_tiles(size)?;
+    let mut found = Vec::with_capacity(wanted.len());
+    if !wanted.is_empty() {
+        let list = wanted
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        // Integers formatted here, never client text: safe to splice.
+        let sql = format!("SELECT tile, hashes FROM tlog_tiles WHERE tile IN ({list})");
+        found = sqlx::query_as(&sql).fetch_all(&mut **tx).await?;
     }
-    let frontier = crate::log::in_order(&indexes, found)?;
+    let tiles = crate::log::tiles(found);
     let leaves: Vec<tlog::Hash> = rows.iter().map(|(_, p)| p.leaf).collect();
-    crate::log::append(size, &frontier, &leaves)
+    let appended = crate::log::append(size, &indexes, &tiles, &leaves)?;
+    crate::log::tile_rows(&appended, &tiles)
+}
+
+/// Writes the log's tile rows: new ones inserted, the partial last one grown, and only grown
+/// (a row whose old bytes are not a prefix of the new is left alone, and counted missing).
+async fn write_tiles(tx: &mut Transaction<'_, Sqlite>, tiles: &[(i64, Vec<u8>)]) -> Result<()> {
+    for chunk in tiles.chunks(LOG_CHUNK) {
+        let sql = format!(
+            "INSERT INTO tlog_tiles (tile, hashes) VALUES {} ON CONFLICT (tile) DO UPDATE \
+             SET hashes = excluded.hashes \
+             WHERE substr(excluded.hashes, 1, length(tlog_tiles.hashes)) = tlog_tiles.hashes",
+            placeholders(chunk.len(), 2)
+        );
+        let mut q = sqlx::query(&sql);
+        for (t, bytes) in chunk {
+            q = q.bind(*t).bind(bytes.as_slice());
+        }
+        let written = q.execute(&mut **tx).await?.rows_affected();
+        crate::log::check_written(written, chunk.len())?;
+    }
+    Ok(())
 }
 
 async fn write_rows(
     tx: &mut Transaction<'_, Sqlite>,
     rows: &[(i64, &Prepared)],
     prefixes: &[(String, String)],
-    appended: &tlog::Appended,
+    tiles: &[(i64, Vec<u8>)],
 ) -> Result<()> {
-    for (n, chunk) in appended.hashes.chunks(LOG_CHUNK).enumerate() {
-        let first = appended.first_index as i64 + (n * LOG_CHUNK) as i64;
-        let sql = format!(
-            "INSERT OR FAIL INTO tlog_hashes (idx, hash) VALUES {}",
-            placeholders(chunk.len(), 2)
-        );
-        let mut q = sqlx::query(&sql);
-        for (i, h) in chunk.iter().enumerate() {
-            q = q.bind(first + i as i64).bind(h.to_vec());
-        }
-        q.execute(&mut **tx).await?;
-    }
+    write_tiles(tx, tiles).await?;
     for chunk in rows.chunks(EVENT_CHUNK) {
         let sql = format!(
             // OR FAIL, not the default ABORT: a failing statement ends the whole transaction
