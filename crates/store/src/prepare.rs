@@ -209,6 +209,19 @@ pub struct PreparedBatch {
     pub(crate) prefixes: Prefixes,
 }
 
+impl Prepared {
+    /// What the `hash_id` column holds: empty when the hash ID is the eventID (the eventID was
+    /// missing and the hash filled it, as for most events), which readers then take from the
+    /// body. Saves the second copy of ≈ 90 bytes in every such row.
+    pub(crate) fn stored_hash_id(&self) -> &str {
+        if self.hash_id == self.event_id {
+            ""
+        } else {
+            &self.hash_id
+        }
+    }
+}
+
 impl PreparedBatch {
     pub fn len(&self) -> usize {
         self.rows.len()

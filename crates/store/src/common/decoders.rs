@@ -22,10 +22,20 @@ macro_rules! row_decoders {
             use sqlx::Row;
             let body: String = r.try_get("body")?;
             let ns: String = r.try_get("namespaces")?;
+            let event: epcis::Event = $crate::common::json("event", &body)?;
+            let stored: String = r.try_get("hash_id")?;
+            // Empty when the hash ID is the eventID (`Prepared::stored_hash_id`).
+            let hash_id = if stored.is_empty() {
+                event.event_id.clone().ok_or_else(|| {
+                    $crate::StoreError::Corrupt("a stored event has no eventID".into())
+                })?
+            } else {
+                stored
+            };
             Ok($crate::StoredEvent {
                 seq: r.try_get("seq")?,
-                event: $crate::common::json("event", &body)?,
-                hash_id: r.try_get("hash_id")?,
+                event,
+                hash_id,
                 namespaces: $crate::common::json("namespaces", &ns)?,
                 captured_by: $crate::OrgId(r.try_get("captured_by")?),
                 capture_id: r.try_get("capture_id")?,

@@ -208,7 +208,7 @@ async fn write_rows(
             opt(&mut buf, v.as_deref());
         }
         buf.push('\t');
-        text(&mut buf, &p.hash_id);
+        text(&mut buf, p.stored_hash_id());
         let _ = write!(buf, "\t{}\t", p.captured_by);
         opt(&mut buf, p.capture_id.as_deref());
         buf.push('\t');

@@ -230,7 +230,7 @@ async fn write_rows(
                 .bind(p.read_point.as_deref())
                 .bind(p.biz_location.as_deref())
                 .bind(p.transformation_id.as_deref())
-                .bind(p.hash_id.as_str())
+                .bind(p.stored_hash_id())
                 .bind(p.captured_by)
                 .bind(p.capture_id.as_deref())
                 .bind(p.body.as_str())
