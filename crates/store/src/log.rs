@@ -10,7 +10,7 @@
 //!   `tlog_tiles` holds hashes `TILE·tile ..`, 32 bytes each, in index order: every row but
 //!   the last is full, and a row only ever grows (the writes check that what was there stays).
 //!
-//! Why tiles: a row per stored hash made two rows and two index entries per event, ≈ 3 µs of
+//! Why tiles: a row per stored hash made two rows and two index entries per event, ≈ 4 µs of
 //! PostgreSQL's per-event work (BENCHMARKS.md, fourteenth session); a tile row takes 32
 //! hashes, so a batch writes one row per 16 events and rewrites at most one partial row.
 
