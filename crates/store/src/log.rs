@@ -118,6 +118,20 @@ pub(crate) fn tile_rows(appended: &tlog::Appended, tiles: &Tiles) -> Result<Vec<
     Ok(out)
 }
 
+/// The `tlog_tiles` rows that append `leaves` to a tree of `size` leaves, from the rows read
+/// for its frontier (`indexes` and the tiles `frontier_tiles` named): what each backend's
+/// insert writes.
+pub(crate) fn append_rows(
+    size: u64,
+    indexes: &[u64],
+    read: Vec<(i64, Vec<u8>)>,
+    leaves: &[tlog::Hash],
+) -> Result<Vec<(i64, Vec<u8>)>> {
+    let tiles = tiles(read);
+    let appended = append(size, indexes, &tiles, leaves)?;
+    tile_rows(&appended, &tiles)
+}
+
 /// Fails unless an upsert of `rows` tile rows wrote them all: a row left alone is a tile
 /// whose stored bytes the append would have changed.
 pub(crate) fn check_written(written: u64, rows: usize) -> Result<()> {

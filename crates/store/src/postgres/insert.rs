@@ -150,10 +150,8 @@ async fn append_log(
             .bind(&wanted)
             .fetch_all(&mut *conn)
             .await?;
-    let tiles = crate::log::tiles(found);
     let leaves: Vec<tlog::Hash> = rows.iter().map(|(_, p)| p.leaf).collect();
-    let appended = crate::log::append(size, &indexes, &tiles, &leaves)?;
-    crate::log::tile_rows(&appended, &tiles)
+    crate::log::append_rows(size, &indexes, found, &leaves)
 }
 
 async fn write_rows(

@@ -175,10 +175,8 @@ async fn append_log(
         let sql = format!("SELECT tile, hashes FROM tlog_tiles WHERE tile IN ({list})");
         found = sqlx::query_as(&sql).fetch_all(&mut **tx).await?;
     }
-    let tiles = crate::log::tiles(found);
     let leaves: Vec<tlog::Hash> = rows.iter().map(|(_, p)| p.leaf).collect();
-    let appended = crate::log::append(size, &indexes, &tiles, &leaves)?;
-    crate::log::tile_rows(&appended, &tiles)
+    crate::log::append_rows(size, &indexes, found, &leaves)
 }
 
 /// Writes the log's tile rows: new ones inserted, the partial last one grown, and only grown
