@@ -126,7 +126,7 @@ mod tests {
         assert_eq!(
             document(&[
                 row(Kind::Epc, Some("a")),
-                row(Kind::Quantity, None),
+                row(Kind::SensorPercRank, None),
                 row(Kind::Class, Some("b"))
             ]),
             Some("t1x61 t6x62".into())
@@ -134,7 +134,7 @@ mod tests {
         // Units are looked up only beside their number, never through the term index.
         assert_eq!(
             document(&[
-                row(Kind::Quantity, Some("KGM")),
+                row(Kind::SensorMinValue, Some("KGM")),
                 row(Kind::SensorValue, Some("MMT")),
                 row(Kind::SensorUom, Some("MMT"))
             ]),

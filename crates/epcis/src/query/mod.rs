@@ -177,7 +177,8 @@ pub enum RowPred {
     Any,
     /// `text` matches one of these.
     Text(Vec<TextMatch>),
-    /// `num <op> value`, and `text = uom` when `uom` is given (quantities and sensor values).
+    /// `num <op> value`, and `text = uom` when `uom` is given (sensor values; a quantity's
+    /// uom is its class row's name).
     Num {
         cmp: Cmp,
         value: f64,
@@ -252,13 +253,14 @@ kinds! {
     Input = 4,
     /// `outputEPCList` member.
     Output = 5,
-    /// `quantityList` class (text: canonical class).
+    /// `quantityList` class (text: canonical class; num: the quantity, name: its uom or "",
+    /// when the element has a quantity).
     Class = 6,
     ChildClass = 7,
     InputClass = 8,
     OutputClass = 9,
-    /// Any quantity element (num: quantity, text: uom).
-    Quantity = 10,
+    // 10 was a row of its own for each quantity (num: quantity, text: uom); the class row now
+    // carries both (migrations sqlite/0013, postgres/0011).
     /// The EPC URN spelling of an `Epc` row whose canonical form is not a URN (kept so that
     /// EPC patterns with wildcards before the last component still match), and so on per role.
     UrnEpc = 11,

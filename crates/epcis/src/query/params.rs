@@ -154,13 +154,23 @@ impl Builder {
         }));
     }
 
-    /// A `MATCH_…` test: the identifier kinds and their URN-spelling kinds.
+    /// A `MATCH_…` test: the identifier kinds and their URN-spelling kinds. Class rows are
+    /// not tested by name: theirs holds the quantity's unit.
     fn ids_match(&mut self, kinds: &[Kind], raw: Raw<'_>, name: &str) -> Result<(), QueryError> {
         let pred = Self::epcs(raw, name)?;
         let mut all = kinds.to_vec();
         all.extend(kinds.iter().map(|k| k.urn_alias()));
-        self.unnamed(&all, pred);
+        if kinds.iter().any(|k| CLASS_ROLES.contains(k)) {
+            self.row(&all, None, pred);
+        } else {
+            self.unnamed(&all, pred);
+        }
         Ok(())
+    }
+
+    /// A test on the quantities (the class rows' numbers), of the unit `uom` when given.
+    fn quantity(&mut self, uom: Option<String>, pred: RowPred) {
+        self.row(CLASS_ROLES, uom.map(NameTest::Is), pred);
     }
 
     /// A row test on kinds whose rows carry no name.
@@ -336,7 +346,7 @@ impl Builder {
             "maxEventCount" => self.q.max_event_count = Some(raw.count(name)?),
             "EQ_quantity" => {
                 let values = raw.numbers(name)?;
-                self.unnamed(&[Kind::Quantity], RowPred::NumIn { values, uom: None });
+                self.quantity(None, RowPred::NumIn { values, uom: None });
             }
             "GT_quantity" | "GE_quantity" | "LT_quantity" | "LE_quantity" => {
                 let cmp = cmp_of(&name[..2]).unwrap_or(Cmp::Eq);
@@ -346,7 +356,7 @@ impl Builder {
                     value,
                     uom: None,
                 };
-                self.unnamed(&[Kind::Quantity], pred);
+                self.quantity(None, pred);
             }
             _ => return Ok(false),
         }
@@ -450,10 +460,25 @@ impl Builder {
             "sDev" => Kind::SensorSDev,
             "percValue" => Kind::SensorPercValue,
             "percRank" if uom.is_none() => Kind::SensorPercRank,
-            "quantity" if uom.is_some() => Kind::Quantity,
+            "quantity" if uom.is_some() => {
+                let pred = Self::measure(name, raw, cmp, None)?;
+                self.quantity(uom, pred);
+                return Ok(true);
+            }
             _ => return Ok(false),
         };
-        let pred = if cmp == Cmp::Eq {
+        let pred = Self::measure(name, raw, cmp, uom)?;
+        self.unnamed(&[kind], pred);
+        Ok(true)
+    }
+
+    fn measure(
+        name: &str,
+        raw: Raw<'_>,
+        cmp: Cmp,
+        uom: Option<String>,
+    ) -> Result<RowPred, QueryError> {
+        Ok(if cmp == Cmp::Eq {
             RowPred::NumIn {
                 values: raw.numbers(name)?,
                 uom,
@@ -464,9 +489,7 @@ impl Builder {
                 value: raw.number(name)?,
                 uom,
             }
-        };
-        self.unnamed(&[kind], pred);
-        Ok(true)
+        })
     }
 
     /// Typed-list families, master data, and extension fields.

@@ -35,13 +35,16 @@
 //!   kind, checking `name`; on SQLite `event_index_kind (k, name)`, partial: it holds only
 //!   the kinds `EXISTS_` can name, and the query repeats its WHERE);
 //! - the `/epcs` resource — on SQLite `event_index_epc (text) WHERE k BETWEEN 1 AND 5`;
-//! - `event_index_num (k, name, num)` serves `EQ/GT/GE/LT/LE_quantity[_{uom}]`,
+//! - `event_index_num (k, name, num)` serves `EQ/GT/GE/LT/LE_quantity[_{uom}]` (on the class
+//!   rows, kinds 6–9, whose `name` is the quantity's unit),
 //!   `…_value/minValue/maxValue/meanValue/sDev/percValue[_{uom}]`, `GE/LT_percRank`, and the
 //!   numeric side of `EQ/GT/GE/LT/LE_{field}`;
 //! - `event_index_time (k, name, time)` serves `GE/LT_errorDeclarationTime`, `GE/LT_time`,
 //!   `GE/LT_startTime`, `GE/LT_endTime` and the date-time side of `EQ/GT/…_{field}`;
-//! - the primary key `(seq, i)` serves `orderBy={field}` (the sort key is gathered per event)
-//!   and per-event visibility checks.
+//! - an event's own rows, for `orderBy={field}` (the sort key is gathered per event) and
+//!   per-event checks: on SQLite the primary key `(seq, i)` of the clustered table; on
+//!   PostgreSQL the BRIN summary `event_index_seq` (migration 0012: the heap is written in
+//!   `seq` order, and a B-tree key cost capture an entry per row).
 //!
 //! `HASATTR_`/`EQATTR_` are rejected by the parser (no master data), and `WD_` equals `EQ_`.
 
