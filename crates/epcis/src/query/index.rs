@@ -162,14 +162,6 @@ pub fn index_event(e: &Event, ns: &Namespaces) -> IndexedEvent {
     }
 }
 
-/// The EPC URN spelling of an identifier, where one is known.
-pub(crate) fn urn_form(raw: &str) -> Option<String> {
-    ["urn:epc:id:", "urn:epc:class:", "urn:epc:idpat:"]
-        .iter()
-        .any(|p| raw.starts_with(p))
-        .then(|| raw.to_owned())
-}
-
 fn finite(n: &serde_json::Number) -> Option<f64> {
     n.as_f64().filter(|f| f.is_finite())
 }
@@ -199,13 +191,10 @@ impl Rows {
         self.push(kind, name, Some(text), None, None);
     }
 
-    /// An EPC or class: its canonical form, and its URN spelling when that differs.
+    /// An EPC or class, in canonical form only: patterns find GS1 keys through their Digital
+    /// Link prefixes ([`super::epc`]), so the URN spelling needs no row of its own.
     fn identifier(&mut self, kind: Kind, raw: &str) {
-        let canonical = id::canonical(raw);
-        if let Some(urn) = urn_form(raw).filter(|u| *u != canonical) {
-            self.text(kind.urn_alias(), "", urn);
-        }
-        self.text(kind, "", canonical);
+        self.text(kind, "", id::canonical(raw));
     }
 
     fn opt_text(&mut self, kind: Kind, v: &Option<String>, f: impl Fn(&str) -> String) {

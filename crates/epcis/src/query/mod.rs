@@ -261,17 +261,9 @@ kinds! {
     OutputClass = 9,
     // 10 was a row of its own for each quantity (num: quantity, text: uom); the class row now
     // carries both (migrations sqlite/0013, postgres/0011).
-    /// The EPC URN spelling of an `Epc` row whose canonical form is not a URN (kept so that
-    /// EPC patterns with wildcards before the last component still match), and so on per role.
-    UrnEpc = 11,
-    UrnParent = 12,
-    UrnChild = 13,
-    UrnInput = 14,
-    UrnOutput = 15,
-    UrnClass = 16,
-    UrnChildClass = 17,
-    UrnInputClass = 18,
-    UrnOutputClass = 19,
+    // 11–19 were the EPC URN spellings of GS1 keys, per role, for patterns with wildcards
+    // before their last field; patterns now find the Digital Links themselves (migrations
+    // sqlite/0014, postgres/0013 delete the old rows).
     /// `bizTransactionList` member (name: canonical type or "", text: canonical id).
     BizTransaction = 20,
     /// `sourceList` member (name: canonical type, text: canonical id).
@@ -339,24 +331,6 @@ kinds! {
     InnerReadPointField = 83,
     BizLocationField = 84,
     InnerBizLocationField = 85,
-}
-
-impl Kind {
-    /// The kind of the URN-spelling rows of an identifier kind (itself for other kinds).
-    pub fn urn_alias(self) -> Kind {
-        match self {
-            Kind::Epc => Kind::UrnEpc,
-            Kind::Parent => Kind::UrnParent,
-            Kind::Child => Kind::UrnChild,
-            Kind::Input => Kind::UrnInput,
-            Kind::Output => Kind::UrnOutput,
-            Kind::Class => Kind::UrnClass,
-            Kind::ChildClass => Kind::UrnChildClass,
-            Kind::InputClass => Kind::UrnInputClass,
-            Kind::OutputClass => Kind::UrnOutputClass,
-            other => other,
-        }
-    }
 }
 
 impl EventQuery {

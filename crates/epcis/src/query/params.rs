@@ -154,16 +154,14 @@ impl Builder {
         }));
     }
 
-    /// A `MATCH_…` test: the identifier kinds and their URN-spelling kinds. Class rows are
-    /// not tested by name: theirs holds the quantity's unit.
+    /// A `MATCH_…` test on identifier kinds. Class rows are not tested by name: theirs holds
+    /// the quantity's unit.
     fn ids_match(&mut self, kinds: &[Kind], raw: Raw<'_>, name: &str) -> Result<(), QueryError> {
         let pred = Self::epcs(raw, name)?;
-        let mut all = kinds.to_vec();
-        all.extend(kinds.iter().map(|k| k.urn_alias()));
         if kinds.iter().any(|k| CLASS_ROLES.contains(k)) {
-            self.row(&all, None, pred);
+            self.row(kinds, None, pred);
         } else {
-            self.unnamed(&all, pred);
+            self.unnamed(kinds, pred);
         }
         Ok(())
     }

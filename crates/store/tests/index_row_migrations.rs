@@ -1,8 +1,9 @@
-//! The migration that folded each quantity's own index row (kind 10: value and unit) into its
-//! class row (kinds 6–9: num and name). A store written before it is turned back, by hand, into
-//! the old row model, the migration runs again on opening, and the rows and the quantity
-//! queries come out as a store written after it has them, on SQLite and on PostgreSQL (skipped
-//! with a notice when unreachable unless `REQUIRE_POSTGRES=1`).
+//! The migrations that folded each quantity's own index row (kind 10: value and unit) into its
+//! class row (kinds 6–9: num and name), and that dropped the URN spellings of GS1 keys (kinds
+//! 11–19). A store is turned back, by hand, into the old row model, the migrations run again on
+//! opening, and the rows and the queries come out as a store written after them has them, on
+//! SQLite and on PostgreSQL (skipped with a notice when unreachable unless
+//! `REQUIRE_POSTGRES=1`).
 
 // A failing unwrap is a failing test here.
 #![allow(clippy::unwrap_used)]
@@ -15,9 +16,9 @@ use nooluur_store::{
 };
 use serde_json::{Value, json};
 
-/// The migration under test, per dialect.
-const SQLITE_VERSION: i64 = 13;
-const POSTGRES_VERSION: i64 = 11;
+/// The migrations under test, per dialect.
+const SQLITE_VERSIONS: [i64; 2] = [13, 14];
+const POSTGRES_VERSIONS: [i64; 2] = [11, 13];
 
 fn new_event(v: Value) -> NewEvent {
     let mut event: Event = serde_json::from_value(v).unwrap();
@@ -72,8 +73,9 @@ fn events() -> Vec<NewEvent> {
 /// Statements that turn the current row model back into the one before the migration: room
 /// made after every row (`i` doubled, through negatives so that no key collides on the way),
 /// a kind-10 row after each class row with a quantity, the class rows stripped, and the
-/// migration forgotten so that opening the store applies it again.
-fn back_to_old_model(version: i64) -> Vec<String> {
+/// migration forgotten so that opening the store applies it again; and URN rows beside the
+/// class rows of the LGTIN.
+fn back_to_old_model(versions: [i64; 2]) -> Vec<String> {
     vec![
         "UPDATE event_index SET i = -2 * i - 2".into(),
         "UPDATE event_index SET i = -i - 2".into(),
@@ -82,7 +84,14 @@ fn back_to_old_model(version: i64) -> Vec<String> {
          WHERE k BETWEEN 6 AND 9 AND num IS NOT NULL"
             .into(),
         "UPDATE event_index SET name = '', num = NULL WHERE k BETWEEN 6 AND 9".into(),
-        format!("DELETE FROM _sqlx_migrations WHERE version = {version}"),
+        "INSERT INTO event_index (seq, i, k, name, text, num, time) \
+         SELECT seq, i - 1, k + 10, '', 'urn:epc:class:lgtin:4012345.012345.998877', NULL, NULL \
+         FROM event_index WHERE k BETWEEN 6 AND 9 AND text = 'https://id.gs1.org/01/04012345123456/10/998877'"
+            .into(),
+        format!(
+            "DELETE FROM _sqlx_migrations WHERE version IN ({}, {})",
+            versions[0], versions[1]
+        ),
     ]
 }
 
@@ -164,11 +173,12 @@ async fn sqlite_quantities_move_onto_their_class_rows() {
         let opts: sqlx::sqlite::SqliteConnectOptions = url.parse().unwrap();
         let mut conn = opts.connect().await.unwrap();
         let before = sqlite_rows(&mut conn).await;
-        for s in back_to_old_model(SQLITE_VERSION) {
+        for s in back_to_old_model(SQLITE_VERSIONS) {
             sqlx::query(&s).execute(&mut conn).await.unwrap();
         }
         let old = sqlite_rows(&mut conn).await;
         assert_eq!(old.iter().filter(|r| r.1 == 10).count(), 6);
+        assert_eq!(old.iter().filter(|r| (11..=19).contains(&r.1)).count(), 2);
         sqlx::Connection::close(conn).await.unwrap();
         before
     };
@@ -202,7 +212,7 @@ async fn postgres_quantities_move_onto_their_class_rows() {
         .fetch_all(&pool)
         .await
         .unwrap();
-    for s in back_to_old_model(POSTGRES_VERSION) {
+    for s in back_to_old_model(POSTGRES_VERSIONS) {
         sqlx::query(&s).execute(&pool).await.unwrap();
     }
     pool.close().await;
