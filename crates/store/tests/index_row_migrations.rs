@@ -149,6 +149,15 @@ fn expected_answers() -> Vec<Vec<String>> {
     ]
 }
 
+/// Captures the events into a store of the current model, which answers as it should.
+async fn fill(store: &dyn Store) {
+    store
+        .insert_events(events(), CaptureMode::Atomic)
+        .await
+        .unwrap();
+    assert_eq!(answers(store).await, expected_answers());
+}
+
 async fn sqlite_rows(conn: &mut sqlx::SqliteConnection) -> Vec<Row> {
     sqlx::query_as::<_, Row>(ROWS)
         .fetch_all(conn)
@@ -156,22 +165,32 @@ async fn sqlite_rows(conn: &mut sqlx::SqliteConnection) -> Vec<Row> {
         .unwrap()
 }
 
+async fn sqlite_conn(url: &str) -> sqlx::SqliteConnection {
+    use sqlx::ConnectOptions;
+    let opts: sqlx::sqlite::SqliteConnectOptions = url.parse().unwrap();
+    opts.connect().await.unwrap()
+}
+
+async fn postgres_rows(url: &str) -> Vec<Row> {
+    let pool = sqlx::PgPool::connect(url).await.unwrap();
+    let rows = sqlx::query_as::<_, Row>(ROWS)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    rows
+}
+
 #[tokio::test]
-async fn sqlite_quantities_move_onto_their_class_rows() {
+async fn sqlite_index_rows_migrate() {
     let dir = std::env::temp_dir().join(format!("nooluur-qrows-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
     let url = nooluur_store::default_sqlite_url(&dir);
     let store = SqliteStore::open(&url).await.unwrap();
-    store
-        .insert_events(events(), CaptureMode::Atomic)
-        .await
-        .unwrap();
-    assert_eq!(answers(&store).await, expected_answers());
+    fill(&store).await;
     store.close().await;
     let before = {
-        use sqlx::ConnectOptions;
-        let opts: sqlx::sqlite::SqliteConnectOptions = url.parse().unwrap();
-        let mut conn = opts.connect().await.unwrap();
+        let mut conn = sqlite_conn(&url).await;
         let before = sqlite_rows(&mut conn).await;
         for s in back_to_old_model(SQLITE_VERSIONS) {
             sqlx::query(&s).execute(&mut conn).await.unwrap();
@@ -185,33 +204,22 @@ async fn sqlite_quantities_move_onto_their_class_rows() {
     let store = SqliteStore::open(&url).await.unwrap();
     assert_eq!(answers(&store).await, expected_answers());
     store.close().await;
-    {
-        use sqlx::ConnectOptions;
-        let opts: sqlx::sqlite::SqliteConnectOptions = url.parse().unwrap();
-        let mut conn = opts.connect().await.unwrap();
-        assert_eq!(sqlite_rows(&mut conn).await, before);
-        sqlx::Connection::close(conn).await.unwrap();
-    }
+    let mut conn = sqlite_conn(&url).await;
+    assert_eq!(sqlite_rows(&mut conn).await, before);
+    sqlx::Connection::close(conn).await.unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test]
-async fn postgres_quantities_move_onto_their_class_rows() {
+async fn postgres_index_rows_migrate() {
     let Some(db) = TestDatabase::create().await else {
         return;
     };
     let store = PgStore::connect(&db.url).await.unwrap();
-    store
-        .insert_events(events(), CaptureMode::Atomic)
-        .await
-        .unwrap();
-    assert_eq!(answers(&store).await, expected_answers());
+    fill(&store).await;
     store.close().await;
+    let before = postgres_rows(&db.url).await;
     let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
-    let before = sqlx::query_as::<_, Row>(ROWS)
-        .fetch_all(&pool)
-        .await
-        .unwrap();
     for s in back_to_old_model(POSTGRES_VERSIONS) {
         sqlx::query(&s).execute(&pool).await.unwrap();
     }
@@ -219,12 +227,6 @@ async fn postgres_quantities_move_onto_their_class_rows() {
     let store = PgStore::connect(&db.url).await.unwrap();
     assert_eq!(answers(&store).await, expected_answers());
     store.close().await;
-    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
-    let after = sqlx::query_as::<_, Row>(ROWS)
-        .fetch_all(&pool)
-        .await
-        .unwrap();
-    assert_eq!(after, before);
-    pool.close().await;
+    assert_eq!(postgres_rows(&db.url).await, before);
     drop(db);
 }
