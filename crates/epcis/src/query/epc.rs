@@ -308,7 +308,7 @@ mod tests {
                 let pattern = format!("urn:epc:idpat:{p_scheme}:{}", parts.join("."));
                 let reference = id::EpcPattern::parse(&pattern).unwrap().matches(&dl);
                 let found = epc_matchers(&pattern).unwrap().iter().any(|m| m.test(&dl));
-                let shared = [scheme, p_scheme].iter().any(|s| *s == "upui")
+                let shared = [scheme, p_scheme].contains(&"upui")
                     && [scheme, p_scheme].iter().any(|s| *s == "sgtin" || *s == "lgtin")
                     && fixed <= 1;
                 if !shared {

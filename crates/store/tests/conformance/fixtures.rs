@@ -88,7 +88,8 @@ pub fn event_a() -> Value {
     })
 }
 
-/// Event B: an aggregation with few fields.
+/// Event B: an aggregation with few fields, its child spelt as a GS1 Digital Link (what EPCIS
+/// 2.0 clients send; `urn:epc:id:sgtin:0614141.107346.2018`), which EPC URN patterns must find.
 pub fn event_b() -> Value {
     json!({
         "type": "AggregationEvent", "eventID": "urn:uuid:b",
@@ -96,7 +97,7 @@ pub fn event_b() -> Value {
         "recordTime": "1990-01-01T00:00:00Z",
         "action": "OBSERVE",
         "parentID": "urn:epc:id:sscc:0614141.1234567890",
-        "childEPCs": ["urn:epc:id:sgtin:0614141.107346.2018"]
+        "childEPCs": ["https://id.gs1.org/01/10614141073464/21/2018"]
     })
 }
 
@@ -186,6 +187,19 @@ pub const CASES: &[(&str, &str, bool, bool)] = &[
     ),
     ("MATCH_epc", "urn:epc:idpat:sgtin:0614141.*.*", true, true),
     ("MATCH_epc", "urn:epc:idpat:sgtin:0614142.*.*", false, false),
+    ("MATCH_epc", "urn:epc:idpat:sgtin:*.*.*", true, true),
+    ("MATCH_epc", "urn:epc:idpat:sscc:*.*", false, false),
+    ("MATCH_parentID", "urn:epc:idpat:sscc:*.*", false, true),
+    // Keys are stored as Digital Links, which do not say how long their company prefix is: the
+    // pattern's company prefix 061414 is read off the same digits (GS1 company prefixes are
+    // allocated so that none is the start of another, so real keys never meet this).
+    ("MATCH_parentID", "urn:epc:idpat:sscc:061414.*", false, true),
+    (
+        "MATCH_parentID",
+        "urn:epc:idpat:sscc:061415.*",
+        false,
+        false,
+    ),
     (
         "MATCH_epc",
         "urn:epc:id:sscc:0614141.1234567890",
