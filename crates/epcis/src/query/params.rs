@@ -342,20 +342,6 @@ impl Builder {
             }
             "eventCountLimit" => self.q.event_count_limit = Some(raw.count(name)?),
             "maxEventCount" => self.q.max_event_count = Some(raw.count(name)?),
-            "EQ_quantity" => {
-                let values = raw.numbers(name)?;
-                self.quantity(None, RowPred::NumIn { values, uom: None });
-            }
-            "GT_quantity" | "GE_quantity" | "LT_quantity" | "LE_quantity" => {
-                let cmp = cmp_of(&name[..2]).unwrap_or(Cmp::Eq);
-                let value = raw.number(name)?;
-                let pred = RowPred::Num {
-                    cmp,
-                    value,
-                    uom: None,
-                };
-                self.quantity(None, pred);
-            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -437,7 +423,7 @@ impl Builder {
         Ok(true)
     }
 
-    /// `{EQ,GT,GE,LT,LE}_{value,minValue,…}[_{uom}]`, `…_percRank`, `…_quantity_{uom}`.
+    /// `{EQ,GT,GE,LT,LE}_{value,minValue,…}[_{uom}]`, `…_percRank`, `…_quantity[_{uom}]`.
     fn measured(&mut self, name: &str, raw: Raw<'_>) -> Result<bool, QueryError> {
         let Some((op, rest)) = name.split_once('_') else {
             return Ok(false);
@@ -458,7 +444,7 @@ impl Builder {
             "sDev" => Kind::SensorSDev,
             "percValue" => Kind::SensorPercValue,
             "percRank" if uom.is_none() => Kind::SensorPercRank,
-            "quantity" if uom.is_some() => {
+            "quantity" => {
                 let pred = Self::measure(name, raw, cmp, None)?;
                 self.quantity(uom, pred);
                 return Ok(true);
