@@ -24,6 +24,8 @@ mod record_scenarios;
 mod scenarios;
 #[path = "conformance/together.rs"]
 mod together_scenarios;
+#[path = "conformance/values.rs"]
+mod value_scenarios;
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -160,6 +162,8 @@ on_every_backend!(
     every_reader_sees_a_committed_write,
     revision_moves_with_every_change,
     batches_stored_together,
+    awkward_values_round_trip,
+    values_too_long_for_an_index,
 );
 
 /// A SQLite file keeps everything across a reopen.

@@ -1,12 +1,12 @@
 //! Batch inserts into PostgreSQL: one transaction per batch, sequence numbers from the locked
-//! counter row, rows streamed with `COPY … FROM STDIN` (text format).
+//! counter row, rows streamed with `COPY … FROM STDIN` in the binary format ([`super::copy`]).
 
 use std::collections::HashSet;
-use std::fmt::Write as _;
 
 use sqlx::PgConnection;
 
 use super::PgStore;
+use super::copy::BinaryRows;
 use crate::prepare::{
     DuplicateKey, Failed, Prepared, PreparedBatch, duplicate_or, give_up, in_batch_duplicates,
     in_batch_error, numbered, refuse_group, reject_duplicates,
@@ -92,6 +92,21 @@ async fn insert_within(
         let ids: Vec<String> = prepared.iter().map(|p| p.event_id.clone()).collect();
         let existing = existing_ids(tx, &ids).await?;
         reject_duplicates(prepared, &dups, &existing, &mut keep, &mut report);
+    }
+    // A value too long for the server's B-trees would fail the whole batch with its error:
+    // refused here, by event and field.
+    for (i, p) in prepared.iter().enumerate() {
+        let Some(why) = keep[i].then(|| super::limits::too_long(p)).flatten() else {
+            continue;
+        };
+        if mode == CaptureMode::Atomic {
+            return Err(Failed::Plain(StoreError::InvalidEvent {
+                index: i,
+                message: why,
+            }));
+        }
+        keep[i] = false;
+        report.rejected.push((i, why));
     }
     // The provenance ledger, under the write lock: what it reads is what the previous batch
     // left, and its effects commit with the events.
@@ -184,17 +199,18 @@ async fn write_rows(
         .copy_in_raw(
             "COPY events (seq, event_id, event_type, event_time, record_time, action, biz_step, \
              disposition, read_point, biz_location, transformation_id, hash_id, captured_by, \
-             capture_id, body, namespaces, declared) FROM STDIN",
+             capture_id, body, namespaces, declared) FROM STDIN (FORMAT binary)",
         )
         .await?;
-    let mut buf = String::with_capacity(COPY_CHUNK + 4096);
+    let mut w = BinaryRows::with_capacity(COPY_CHUNK + 4096);
     for (seq, p) in rows {
-        let _ = write!(buf, "{seq}\t");
-        text(&mut buf, &p.event_id);
-        buf.push('\t');
-        text(&mut buf, &p.event_type);
-        let _ = write!(buf, "\t{}\t{}\t", p.event_time, p.record_time);
-        opt(&mut buf, p.action);
+        w.row(17);
+        w.int8(*seq);
+        w.text(&p.event_id);
+        w.text(&p.event_type);
+        w.int8(p.event_time);
+        w.int8(p.record_time);
+        w.opt_text(p.action);
         for v in [
             &p.biz_step,
             &p.disposition,
@@ -202,59 +218,46 @@ async fn write_rows(
             &p.biz_location,
             &p.transformation_id,
         ] {
-            buf.push('\t');
-            opt(&mut buf, v.as_deref());
+            w.opt_text(v.as_deref());
         }
-        buf.push('\t');
-        text(&mut buf, p.stored_hash_id());
-        let _ = write!(buf, "\t{}\t", p.captured_by);
-        opt(&mut buf, p.capture_id.as_deref());
-        buf.push('\t');
-        text(&mut buf, &p.body);
-        buf.push('\t');
-        text(&mut buf, &p.namespaces);
-        buf.push_str(if p.declared { "\tt\n" } else { "\tf\n" });
-        if buf.len() >= COPY_CHUNK {
-            copy.send(std::mem::take(&mut buf).into_bytes()).await?;
+        w.text(p.stored_hash_id());
+        w.int8(p.captured_by);
+        w.opt_text(p.capture_id.as_deref());
+        w.text(&p.body);
+        w.text(&p.namespaces);
+        w.bool(p.declared);
+        if w.len() >= COPY_CHUNK {
+            copy.send(w.take()).await?;
         }
     }
-    if !buf.is_empty() {
-        copy.send(std::mem::take(&mut buf).into_bytes()).await?;
-    }
+    copy.send(w.finish()).await?;
     copy.finish().await?;
 
     let mut copy = conn
-        .copy_in_raw("COPY event_index (seq, i, k, name, text, num, time) FROM STDIN")
+        .copy_in_raw(
+            "COPY event_index (seq, i, k, name, text, num, time) FROM STDIN (FORMAT binary)",
+        )
         .await?;
+    let mut w = BinaryRows::with_capacity(COPY_CHUNK + 4096);
     for (seq, p) in rows {
         for (i, r) in p.rows.iter().enumerate() {
-            let _ = write!(buf, "{seq}\t{i}\t{}\t", r.kind.code());
-            text(&mut buf, &r.name);
-            buf.push('\t');
-            opt(&mut buf, r.text.as_deref());
-            buf.push('\t');
-            match r.num {
-                Some(n) => {
-                    let _ = write!(buf, "{n:e}");
-                }
-                None => buf.push_str("\\N"),
-            }
-            buf.push('\t');
-            match r.time {
-                Some(t) => {
-                    let _ = write!(buf, "{t}");
-                }
-                None => buf.push_str("\\N"),
-            }
-            buf.push('\n');
+            let i = i32::try_from(i).map_err(|_| {
+                StoreError::Corrupt(format!("event {seq} has more index rows than fit a column"))
+            })?;
+            w.row(7);
+            w.int8(*seq);
+            w.int4(i);
+            w.int2(r.kind.code());
+            w.text(&r.name);
+            w.opt_text(r.text.as_deref());
+            w.opt_float8(r.num);
+            w.opt_int8(r.time);
         }
-        if buf.len() >= COPY_CHUNK {
-            copy.send(std::mem::take(&mut buf).into_bytes()).await?;
+        if w.len() >= COPY_CHUNK {
+            copy.send(w.take()).await?;
         }
     }
-    if !buf.is_empty() {
-        copy.send(buf.into_bytes()).await?;
-    }
+    copy.send(w.finish()).await?;
     copy.finish().await?;
 
     if !prefixes.is_empty() {
@@ -272,44 +275,4 @@ async fn write_rows(
         .await?;
     }
     Ok(())
-}
-
-/// A text field in COPY's text format.
-fn text(buf: &mut String, s: &str) {
-    if !s.contains(['\\', '\t', '\n', '\r']) {
-        buf.push_str(s);
-        return;
-    }
-    for c in s.chars() {
-        match c {
-            '\\' => buf.push_str("\\\\"),
-            '\t' => buf.push_str("\\t"),
-            '\n' => buf.push_str("\\n"),
-            '\r' => buf.push_str("\\r"),
-            c => buf.push(c),
-        }
-    }
-}
-
-fn opt(buf: &mut String, s: Option<&str>) {
-    match s {
-        Some(s) => text(buf, s),
-        None => buf.push_str("\\N"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn copy_text_escapes() {
-        let mut b = String::new();
-        text(&mut b, "a\\b\tc\nd\re");
-        assert_eq!(b, "a\\\\b\\tc\\nd\\re");
-        let mut b = String::new();
-        opt(&mut b, None);
-        assert_eq!(b, "\\N");
-        assert_eq!(format!("{:e}", 0.1f64).parse::<f64>().unwrap(), 0.1);
-    }
 }

@@ -2,7 +2,9 @@
 //! come from a counter row locked until commit (gap-free and in commit order), capture jobs are
 //! claimed with `FOR UPDATE SKIP LOCKED`, subscription cursors move by compare-and-set.
 
+mod copy;
 mod insert;
+mod limits;
 #[cfg(test)]
 mod plans;
 

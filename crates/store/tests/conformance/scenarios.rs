@@ -17,6 +17,7 @@ use crate::fixtures::*;
 pub use crate::provenance_scenarios::*;
 pub use crate::record_scenarios::*;
 pub use crate::together_scenarios::*;
+pub use crate::value_scenarios::*;
 
 fn all() -> Viewer {
     Viewer::operator()
