@@ -12,7 +12,7 @@ use nooluur_app::{capture, jobs, orgs, query};
 use nooluur_store::{CaptureMode, PageRequest, Role};
 
 use super::db::{DbArgs, explain};
-use super::synth;
+use super::{machine_cpu, synth};
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
@@ -304,13 +304,18 @@ async fn capture_bench(b: CaptureBench) -> Result<()> {
         print_stages(&t, app.store.backend(), b.batch, before);
         return Ok(());
     }
+    let cpu_before = machine_cpu::now();
     let (n, secs) = if b.jobs {
         through_jobs(&app, &principal, docs).await?
     } else {
         capture_documents(&app, &principal, docs).await?
     };
+    let cpu = match (cpu_before, machine_cpu::now()) {
+        (Some(a), Some(z)) => format!("; {}", machine_cpu::summary(a, z, n)),
+        _ => String::new(),
+    };
     println!(
-        "capture{} into {:?}: {n} events in documents of {} in {secs:.2} s = {:.0} events/s (store held {before} events before)",
+        "capture{} into {:?}: {n} events in documents of {} in {secs:.2} s = {:.0} events/s (store held {before} events before){cpu}",
         if b.jobs { " jobs" } else { "" },
         app.store.backend(),
         b.batch,

@@ -8,6 +8,7 @@ mod db;
 mod demo;
 mod import;
 mod insurance;
+mod machine_cpu;
 mod market;
 mod provenance;
 mod quality;
