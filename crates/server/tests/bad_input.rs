@@ -255,9 +255,33 @@ async fn duplicates(db: Db) {
     r.assert_problem(400, "ValidationException");
 }
 
+/// A value longer than PostgreSQL's indexes hold is refused there with a problem naming the
+/// event and the field, and nothing is stored; SQLite stores it.
+async fn values_longer_than_an_index_holds(db: Db) {
+    let Some(s) = start(db).await else { return };
+    let t = s.org("coop", Role::Cooperative, &[]).await;
+    let mut long = event(ID1);
+    long["https://example.org/voc#note"] = json!("y".repeat(3_000));
+    let r = s.post_json("/events", &t, &long).await;
+    if s.app.store.backend() == common::store::Backend::Postgres {
+        let p = r.assert_problem(400, "ValidationException");
+        names(&p, 0, "voc#note is 3000 bytes long");
+        assert_nothing_stored(&s, &t).await;
+        let job = s
+            .capture(&t, &bytes(&doc(vec![event(ID2), long])), &[])
+            .await;
+        assert_eq!(job["success"], false, "{job}");
+        assert_nothing_stored(&s, &t).await;
+    } else {
+        assert_eq!(r.status.as_u16(), 201, "{}", r.text());
+        assert_eq!(s.all_events(&t, "", 10).await.len(), 1);
+    }
+}
+
 on_backends!(
     malformed_documents,
     schema_and_cbv_violations,
     limits,
-    duplicates
+    duplicates,
+    values_longer_than_an_index_holds
 );
