@@ -145,6 +145,14 @@ pub enum AppError {
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> AppError {
+        if let Some(message) = e.too_long_for_the_database() {
+            return AppError::Validation {
+                detail: format!(
+                    "a value is too long for the database; nothing was stored: {message}"
+                ),
+                errors: Vec::new(),
+            };
+        }
         match e {
             StoreError::DuplicateEventId(id) => AppError::AlreadyExists {
                 what: "event",

@@ -116,6 +116,24 @@ pub enum StoreError {
     },
 }
 
+impl StoreError {
+    /// The database's message when it refused a value as too long for one of its limits
+    /// (PostgreSQL's SQLSTATE 54000, `program_limit_exceeded`: a B-tree key over a third of a
+    /// page, say). The input is at fault, not the store, and nothing was written: callers
+    /// answer it as bad input. Events are checked before they reach the server
+    /// (`postgres::limits`); this covers the other keys that come from input.
+    pub fn too_long_for_the_database(&self) -> Option<&str> {
+        match self {
+            StoreError::Database(sqlx::Error::Database(db))
+                if db.code().as_deref() == Some("54000") =>
+            {
+                Some(db.message())
+            }
+            _ => None,
+        }
+    }
+}
+
 /// Everything nooluur keeps. Implementations must be safe to use from many tasks and, for
 /// PostgreSQL, from many processes at once.
 #[async_trait]

@@ -164,6 +164,7 @@ on_every_backend!(
     batches_stored_together,
     awkward_values_round_trip,
     values_too_long_for_an_index,
+    other_keys_too_long_for_an_index,
 );
 
 /// A SQLite file keeps everything across a reopen.

@@ -217,7 +217,7 @@ pub async fn capture_jobs_claimed_in_groups(s: Arc<dyn Store>) {
     }
 }
 
-fn org(name: &str, role: Role, token: &str) -> NewOrg {
+pub(crate) fn org(name: &str, role: Role, token: &str) -> NewOrg {
     NewOrg {
         name: name.into(),
         role,

@@ -121,3 +121,37 @@ pub async fn values_too_long_for_an_index(s: Arc<dyn Store>) {
         assert_eq!(ids(&found.items), ["urn:uuid:long"]);
     }
 }
+
+/// A key longer than PostgreSQL's B-trees hold that comes from outside events (here an
+/// organisation's name) is told apart from a failure of the store: the database refused the
+/// input, and nothing was written. SQLite stores it.
+pub async fn other_keys_too_long_for_an_index(s: Arc<dyn Store>) {
+    // Letters that do not compress (PostgreSQL compresses a long key before it gives up).
+    let mut x: u32 = 7;
+    let name: String = (0..3_000)
+        .map(|_| {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            char::from(b'a' + ((x >> 16) % 26) as u8)
+        })
+        .collect();
+    let made = s
+        .create_org(crate::admin_scenarios::org(
+            &name,
+            nooluur_store::Role::Cooperative,
+            "h1",
+        ))
+        .await;
+    if s.backend() == nooluur_store::Backend::Postgres {
+        let e = made.unwrap_err();
+        let message = e.too_long_for_the_database().unwrap_or_default();
+        assert!(message.contains("index row size"), "{e}");
+        assert!(s.org_by_name(&name).await.unwrap().is_none());
+    } else {
+        assert!(made.unwrap().name == name);
+        assert!(
+            StoreError::BadPageToken
+                .too_long_for_the_database()
+                .is_none()
+        );
+    }
+}
