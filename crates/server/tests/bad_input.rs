@@ -282,14 +282,7 @@ async fn values_longer_than_an_index_holds(db: Db) {
 /// is bad input there, not a failure of the store; SQLite stores it.
 async fn other_keys_longer_than_an_index_holds(db: Db) {
     let Some(s) = start(db).await else { return };
-    // Letters that do not compress (PostgreSQL compresses a long key before it gives up).
-    let mut x: u32 = 11;
-    let name: String = (0..3_000)
-        .map(|_| {
-            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            char::from(b'a' + ((x >> 16) % 26) as u8)
-        })
-        .collect();
+    let name = common::store::testing::incompressible_letters(3_000, 11);
     let made = app::orgs::add(&s.app, &name, Role::Cooperative, &[]).await;
     if s.app.store.backend() == common::store::Backend::Postgres {
         match made {

@@ -1,5 +1,5 @@
 //! Test support shared by this crate's conformance suite and the server's tests: the policy for
-//! PostgreSQL in tests, and throw-away databases.
+//! PostgreSQL in tests, throw-away databases, and inputs.
 //!
 //! - The server is `postgres://postgres@127.0.0.1:5432/postgres` unless
 //!   `NOOLUUR_TEST_POSTGRES_URL` names another.
@@ -13,6 +13,18 @@ use std::time::Duration;
 
 use sqlx::ConnectOptions;
 use sqlx::postgres::PgConnectOptions;
+
+/// `len` letters that do not compress, the same for the same `seed`: PostgreSQL compresses a
+/// long index key before it refuses it, so a test of its limits needs text that stays long.
+pub fn incompressible_letters(len: usize, seed: u32) -> String {
+    let mut x = seed;
+    (0..len)
+        .map(|_| {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            char::from(b'a' + ((x >> 16) % 26) as u8)
+        })
+        .collect()
+}
 
 /// The default test server.
 pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";

@@ -126,14 +126,7 @@ pub async fn values_too_long_for_an_index(s: Arc<dyn Store>) {
 /// organisation's name) is told apart from a failure of the store: the database refused the
 /// input, and nothing was written. SQLite stores it.
 pub async fn other_keys_too_long_for_an_index(s: Arc<dyn Store>) {
-    // Letters that do not compress (PostgreSQL compresses a long key before it gives up).
-    let mut x: u32 = 7;
-    let name: String = (0..3_000)
-        .map(|_| {
-            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            char::from(b'a' + ((x >> 16) % 26) as u8)
-        })
-        .collect();
+    let name = nooluur_store::testing::incompressible_letters(3_000, 7);
     let made = s
         .create_org(crate::admin_scenarios::org(
             &name,
